@@ -1,0 +1,113 @@
+//! What a solution implements: one trait per task, gathered by [`Solution`].
+//!
+//! Each task's file (`task01_squarer.rs`, ...) holds its [`Task`] record, the trait a solution
+//! implements and the data types it exchanges with the suite. The suite hands a solution its
+//! work ([`crate::probe`]) and environment ([`crate::clock`], files) and reads back results, so it
+//! can judge the solution without trusting its account of itself.
+
+pub mod task01_squarer;
+pub mod task02_file_hasher;
+pub mod task04_csv_parser;
+pub mod task05_word_counter;
+
+use crate::scenario::Task;
+use std::fmt;
+use std::path::PathBuf;
+
+pub use task01_squarer::Squarer;
+pub use task02_file_hasher::FileHasher;
+pub use task04_csv_parser::CsvParser;
+pub use task05_word_counter::WordCounter;
+
+/// A solution to the course: it answers `Some` for each task it attempts. Tasks it leaves at
+/// `None` are reported as not attempted, never as failed.
+///
+/// ```
+/// use harness::contracts::{Solution, Squarer};
+/// struct Mine;
+/// impl Solution for Mine {
+///     fn name(&self) -> &str { "mine" }
+///     // fn task01(&self) -> Option<&dyn Squarer> { Some(&MySquarer) }
+/// }
+/// ```
+pub trait Solution: Sync {
+    fn name(&self) -> &str;
+    fn task01(&self) -> Option<&dyn Squarer> {
+        None
+    }
+    fn task02(&self) -> Option<&dyn FileHasher> {
+        None
+    }
+    fn task04(&self) -> Option<&dyn CsvParser> {
+        None
+    }
+    fn task05(&self) -> Option<&dyn WordCounter> {
+        None
+    }
+}
+
+/// Every task this version of the suite knows, in course order.
+pub const TASKS: [Task; 4] = [
+    task01_squarer::TASK,
+    task02_file_hasher::TASK,
+    task04_csv_parser::TASK,
+    task05_word_counter::TASK,
+];
+
+/// The sizes the checklist asks to justify: workers, and the capacity of the jobs and results
+/// channels. A solution must use exactly these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolConfig {
+    pub workers: usize,
+    pub jobs_buffer: usize,
+    pub results_buffer: usize,
+}
+
+impl PoolConfig {
+    /// `n` workers with the checklist's default buffers: `n` jobs and `n` results.
+    pub fn workers(n: usize) -> Self {
+        PoolConfig {
+            workers: n,
+            jobs_buffer: n,
+            results_buffer: n,
+        }
+    }
+
+    /// The machine's parallelism, the Rust spelling of `runtime.NumCPU()`.
+    pub fn num_cpu() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+/// The errors every task shares. Bad input is refused with one of these before any work starts;
+/// it is never a hang or a panic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PoolError {
+    /// `workers == 0`: a pool that can never make progress.
+    ZeroWorkers,
+    /// Nothing to do: no numbers, no files, an empty CSV.
+    EmptyInput,
+    /// The input path does not exist.
+    MissingPath(PathBuf),
+    /// Any other I/O failure that stops the whole run (not a per-file one: those are skipped).
+    Io(String),
+    /// A job panicked and the pool could not report it any other way.
+    JobPanicked(String),
+    /// The solution does not attempt this part (a stretch goal's default).
+    NotAttempted,
+}
+
+impl fmt::Display for PoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PoolError::ZeroWorkers => write!(f, "a pool needs at least one worker"),
+            PoolError::EmptyInput => write!(f, "the input is empty: nothing to do"),
+            PoolError::MissingPath(p) => write!(f, "{} does not exist", p.display()),
+            PoolError::Io(e) => write!(f, "I/O error: {e}"),
+            PoolError::JobPanicked(m) => write!(f, "a job panicked: {m}"),
+            PoolError::NotAttempted => write!(f, "not attempted"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {}

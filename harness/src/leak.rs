@@ -1,0 +1,75 @@
+//! `no_leaks`: OS threads (and, for async pools, tokio tasks) return to their baseline.
+//!
+//! Modelled on Go's goleak: a thread may still be on its way out when the pool returns, so the
+//! check retries with backoff before it fails, then names every thread that stayed.
+//! Counting threads is process-wide, which is why the runner runs one scenario at a time.
+
+use crate::checklist::Check;
+use crate::verdict::Failure;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// The OS threads of this process, as (thread id, name).
+pub fn threads() -> BTreeSet<(u64, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return BTreeSet::new();
+    };
+    dir.flatten()
+        .filter_map(|e| {
+            let tid = e.file_name().to_str()?.parse().ok()?;
+            let name = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+            Some((tid, name.trim().to_string()))
+        })
+        .collect()
+}
+
+/// Threads alive at one moment, to compare against later.
+#[derive(Clone, Debug)]
+pub struct Baseline(BTreeSet<(u64, String)>);
+
+impl Baseline {
+    pub fn now() -> Self {
+        Baseline(threads())
+    }
+
+    /// Threads alive now that were not alive at the baseline.
+    pub fn extra(&self) -> Vec<String> {
+        threads()
+            .difference(&self.0)
+            .map(|(tid, name)| format!("{name:?} (tid {tid})"))
+            .collect()
+    }
+
+    /// Waits up to `within` for every thread started since the baseline to exit; if some stay,
+    /// fails under `check` naming them.
+    pub fn settled(&self, within: Duration, check: Check) -> Result<(), Failure> {
+        let deadline = Instant::now() + within; // real time: grace for exiting threads, as goleak
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let extra = self.extra();
+            if extra.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                // real time: see above
+                return Err(Failure::new(
+                    check,
+                    "every thread the pool started has exited once it returned",
+                    format!(
+                        "{} thread(s) still alive {} ms after it returned: {}",
+                        extra.len(),
+                        within.as_millis(),
+                        extra.join(", ")
+                    ),
+                )
+                .hint(
+                    "join every JoinHandle (or use std::thread::scope) before returning, and make \
+                     sure each thread's loop ends: a worker leaves `for job in rx` only when every \
+                     sender is dropped",
+                ));
+            }
+            std::thread::sleep(pause); // real time: backoff while threads exit, as goleak
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+}

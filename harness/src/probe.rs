@@ -1,0 +1,192 @@
+//! The harness's side of every job: a lazy source of jobs ([`Jobs`]) and a bracket the solution
+//! puts around each job's work ([`Probe::run`]).
+//!
+//! Both write to a [`Ledger`], so the suite sees how many jobs a pool took, how many ran at once
+//! and how many it finished, without trusting the solution's own account. A scenario can also make
+//! a job slow, blocking ([`Gate`]) or panicking through a hook that runs inside the bracket.
+
+use crate::ledger::Ledger;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+
+/// The jobs a solution must process, handed out one at a time as the solution asks for them.
+///
+/// Each `next()` is recorded as "taken", so a producer that reads far ahead of its workers shows
+/// up as jobs taken but not started.
+pub struct Jobs<T> {
+    items: Box<dyn Iterator<Item = T> + Send>,
+    ledger: Arc<Ledger>,
+    key: fn(&T) -> String,
+}
+
+impl<T> Jobs<T> {
+    pub fn new(
+        ledger: Arc<Ledger>,
+        items: impl IntoIterator<Item = T, IntoIter: Send + 'static>,
+        key: fn(&T) -> String,
+    ) -> Self {
+        Jobs {
+            items: Box::new(items.into_iter()),
+            ledger,
+            key,
+        }
+    }
+}
+
+impl<T> Iterator for Jobs<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        let item = self.items.next()?;
+        self.ledger.take(&|| (self.key)(&item));
+        Some(item)
+    }
+}
+
+/// How a job is named in the ledger and in failure messages.
+pub trait JobKey {
+    fn job_key(&self) -> String;
+}
+
+macro_rules! display_key {
+    ($($t:ty),*) => {$(
+        impl JobKey for $t {
+            fn job_key(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_key!(i32, i64, u32, u64, usize, String, &str);
+
+impl JobKey for PathBuf {
+    fn job_key(&self) -> String {
+        self.display().to_string()
+    }
+}
+
+impl JobKey for &Path {
+    fn job_key(&self) -> String {
+        self.display().to_string()
+    }
+}
+
+type Hook<K> = Arc<dyn Fn(&K) + Send + Sync>;
+
+/// The bracket around one job's work. Cheap to clone: give each worker its own copy.
+///
+/// ```
+/// # use harness::{ledger::Ledger, probe::Probe};
+/// # use std::sync::Arc;
+/// let probe = Probe::new(Arc::new(Ledger::exact("squares")));
+/// let n = 7_i64;
+/// let square = probe.run(n, || n * n); // started and finished are recorded around the closure
+/// assert_eq!(square, 49);
+/// ```
+pub struct Probe<K> {
+    ledger: Arc<Ledger>,
+    hook: Option<Hook<K>>,
+    after: Option<Hook<K>>,
+}
+
+impl<K> Clone for Probe<K> {
+    fn clone(&self) -> Self {
+        Probe {
+            ledger: self.ledger.clone(),
+            hook: self.hook.clone(),
+            after: self.after.clone(),
+        }
+    }
+}
+
+impl<K: JobKey> Probe<K> {
+    pub fn new(ledger: Arc<Ledger>) -> Self {
+        Probe {
+            ledger,
+            hook: None,
+            after: None,
+        }
+    }
+
+    /// Runs `hook` inside the bracket of every job, before the solution's work: a place for the
+    /// scenario to block on a [`Gate`], to stall one job, or to panic as a faulty job would.
+    pub fn with_hook(mut self, hook: impl Fn(&K) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Runs `after` once a job has finished and been recorded: a place to let another job go.
+    pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self {
+        self.after = Some(Arc::new(after));
+        self
+    }
+
+    /// Does one job: records its start, runs the scenario's hook and then `work`, records its
+    /// finish, and returns what `work` returned. A panic in the hook or the work propagates to
+    /// the caller as it would from any job; the job then counts as started but never finished.
+    pub fn run<R>(&self, key: K, work: impl FnOnce() -> R) -> R {
+        let exact = self.ledger.is_exact();
+        let name = |k: &K| if exact { k.job_key() } else { String::new() };
+        self.ledger.start(&|| name(&key));
+        if let Some(hook) = &self.hook {
+            hook(&key);
+        }
+        let out = work();
+        self.ledger.finish(&|| name(&key));
+        if let Some(after) = &self.after {
+            after(&key);
+        }
+        out
+    }
+
+    pub fn ledger(&self) -> &Arc<Ledger> {
+        &self.ledger
+    }
+}
+
+/// A door jobs wait at until the scenario opens it: how a scenario holds every worker busy to
+/// look at the pool's queues, or holds one job back to reorder completions.
+#[derive(Clone, Default)]
+pub struct Gate {
+    inner: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Gate {
+    pub fn closed() -> Self {
+        Gate::default()
+    }
+
+    pub fn open(&self) {
+        let (open, cv) = &*self.inner;
+        *open.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+    }
+
+    pub fn is_open(&self) -> bool {
+        *self.inner.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Blocks until the gate is open.
+    pub fn wait(&self) {
+        let (open, cv) = &*self.inner;
+        let mut g = open.lock().unwrap_or_else(|p| p.into_inner());
+        while !*g {
+            g = cv.wait(g).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Gate {
+    /// Opens the gate when dropped, so a scenario that fails early never strands its workers.
+    pub fn open_on_drop(&self) -> OpenOnDrop {
+        OpenOnDrop(self.clone())
+    }
+}
+
+/// See [`Gate::open_on_drop`].
+pub struct OpenOnDrop(Gate);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}

@@ -1,0 +1,172 @@
+//! Every scenario runs under a watchdog: a deadlock or endless loop in a solution becomes a
+//! failure that says what was stuck, and the suite moves on.
+//!
+//! The scenario runs on a thread of its own. The watchdog declares a hang when nothing moves for
+//! `stall` (no job event in any ledger, no new stage in the scenario) or when the whole scenario
+//! passes `limit`. A hung thread cannot be killed; it is abandoned, blocked where it stood.
+
+use crate::contracts::Solution;
+use crate::leak;
+use crate::scenario::{Ctx, Scenario, Watch};
+use crate::verdict::{Failure, Outcome, Stop};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{mpsc, Arc, Mutex, Once};
+use std::time::{Duration, Instant};
+
+/// How long a scenario may take, and how long it may stand still.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub stall: Duration,
+    pub limit: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            stall: Duration::from_secs(1),
+            limit: Duration::from_secs(60),
+        }
+    }
+}
+
+static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static QUIET_HOOK: Once = Once::new();
+
+/// Panics are part of what the suite judges, so they are recorded for the verdict rather than
+/// printed in the middle of the test output.
+fn install_panic_recorder() {
+    QUIET_HOOK.call_once(|| {
+        panic::set_hook(Box::new(|info| {
+            let thread = std::thread::current();
+            let msg = panic_message(info.payload());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let mut panics = PANICS.lock().unwrap_or_else(|p| p.into_inner());
+            if panics.len() < 32 {
+                panics.push(format!(
+                    "thread {:?} panicked{at}: {msg}",
+                    thread.name().unwrap_or("<unnamed>")
+                ));
+            }
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "<non-string panic payload>".into())
+}
+
+/// The panics recorded since the last call (the scenario's own and its solution's threads').
+pub fn take_panics() -> Vec<String> {
+    std::mem::take(&mut *PANICS.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Runs `scenario` against `solution` under the watchdog.
+pub fn guard(
+    scenario: Scenario,
+    solution: &'static dyn Solution,
+    seed: u64,
+    limits: Limits,
+) -> Outcome {
+    install_panic_recorder();
+    take_panics();
+    let watch = Arc::new(Watch::default());
+    let before = leak::Baseline::now();
+    let (tx, rx) = mpsc::channel();
+    let w = watch.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("scenario {}", scenario.name))
+        .spawn(move || {
+            let mut ctx = Ctx::new(seed, &scenario.full_name(), w);
+            let out = panic::catch_unwind(AssertUnwindSafe(|| (scenario.body)(solution, &mut ctx)));
+            let _ = tx.send(out);
+        });
+    if let Err(e) = spawned {
+        return Err(Failure::new(scenario.primary(), "the scenario starts", e.to_string()).into());
+    }
+    let started = Instant::now(); // real time: the watchdog's own clock, by design
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(Ok(outcome)) => return outcome,
+            Ok(Err(payload)) => {
+                let msg = panic_message(&*payload);
+                return Err(Failure::new(
+                    scenario.primary(),
+                    "no panic escapes the pool: a failing job is reported, not propagated",
+                    format!("the call panicked: {msg}"),
+                )
+                .hint("catch a job's panic in the worker (std::panic::catch_unwind) and report it")
+                .into());
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Failure::new(
+                    scenario.primary(),
+                    "the scenario completes",
+                    "its thread vanished",
+                )
+                .into())
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let total = started.elapsed();
+        let idle = idle_for(&watch, started);
+        if idle >= limits.stall || total >= limits.limit {
+            return Err(Stop::Fail(hang(&scenario, &watch, &before, idle, total)));
+        }
+    }
+}
+
+/// How long since anything moved: a job event in any ledger or a new stage of the scenario.
+fn idle_for(watch: &Watch, started: Instant) -> Duration {
+    let mut idle = started.elapsed();
+    for l in watch.ledgers() {
+        if let Some(q) = l.quiet_for() {
+            idle = idle.min(q);
+        }
+    }
+    if let Some(at) = watch.stage().1 {
+        idle = idle.min(at.elapsed());
+    }
+    idle
+}
+
+fn hang(
+    scenario: &Scenario,
+    watch: &Watch,
+    before: &leak::Baseline,
+    idle: Duration,
+    total: Duration,
+) -> Failure {
+    let (stage, _) = watch.stage();
+    let mut observed = format!(
+        "the scenario hung: nothing moved for {:.1} s ({:.1} s in all)",
+        idle.as_secs_f64(),
+        total.as_secs_f64()
+    );
+    if !stage.is_empty() {
+        observed += &format!(" while {stage}");
+    }
+    for l in watch.ledgers() {
+        observed += &format!("; {}", l.describe());
+    }
+    let alive = before.extra();
+    if !alive.is_empty() {
+        observed += &format!("; threads alive: {}", alive.join(", "));
+    }
+    Failure::new(
+        scenario.primary(),
+        "the pool finishes and returns; no thread waits forever",
+        observed,
+    )
+    .hint(
+        "a pool that never returns usually waits on a channel nobody closes: drop the jobs sender \
+         after the last job, let each worker's results sender drop when it exits, and never wait \
+         for work that cannot come (zero workers, an empty input)",
+    )
+}

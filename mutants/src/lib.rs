@@ -1,0 +1,79 @@
+//! Buggy solutions the suite must reject: proof that every scenario can fail.
+//!
+//! Each module holds one task's mutants, each a small, realistic mistake (a channel never closed,
+//! a lost result, an off-by-one buffer...) and the checklist item a report must blame for it.
+//! `harness/tests/mutants.rs` runs every scenario against every mutant and fails if any mutant
+//! passes, if its report does not name the item it breaks, or if any scenario catches no mutant.
+
+pub mod task01_squarer;
+pub mod task02_file_hasher;
+pub mod task04_csv_parser;
+pub mod task05_word_counter;
+
+use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, WordCounter};
+use harness::Check;
+
+/// One planted bug.
+#[derive(Clone, Copy)]
+pub struct Mutant {
+    /// The solution's name, `taskNN_slug::what_is_wrong`: what `grade --solution` takes.
+    pub name: &'static str,
+    /// The mistake, in a learner's words.
+    pub bug: &'static str,
+    /// The checklist item its report must name.
+    pub breaks: Check,
+    pub solution: &'static dyn Solution,
+}
+
+/// A solution that attempts only the task whose contract it fills in.
+pub struct Mutated {
+    pub name: &'static str,
+    pub task01: Option<&'static dyn Squarer>,
+    pub task02: Option<&'static dyn FileHasher>,
+    pub task04: Option<&'static dyn CsvParser>,
+    pub task05: Option<&'static dyn WordCounter>,
+}
+
+impl Mutated {
+    pub const NONE: Mutated = Mutated {
+        name: "",
+        task01: None,
+        task02: None,
+        task04: None,
+        task05: None,
+    };
+}
+
+impl Solution for Mutated {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn task01(&self) -> Option<&dyn Squarer> {
+        self.task01
+    }
+    fn task02(&self) -> Option<&dyn FileHasher> {
+        self.task02
+    }
+    fn task04(&self) -> Option<&dyn CsvParser> {
+        self.task04
+    }
+    fn task05(&self) -> Option<&dyn WordCounter> {
+        self.task05
+    }
+}
+
+/// Every mutant, in task order.
+pub fn all() -> Vec<Mutant> {
+    [
+        task01_squarer::mutants(),
+        task02_file_hasher::mutants(),
+        task04_csv_parser::mutants(),
+        task05_word_counter::mutants(),
+    ]
+    .concat()
+}
+
+/// What `grade` looks for in a solution crate: here, every mutant, by name.
+pub fn solutions() -> Vec<&'static dyn Solution> {
+    all().into_iter().map(|m| m.solution).collect()
+}

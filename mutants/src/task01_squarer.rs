@@ -1,0 +1,276 @@
+//! Task 1, Squarer: the model answer with one mistake planted per mutant.
+
+use crate::{Mutant, Mutated};
+use harness::contracts::task01_squarer::{Squared, Squarer};
+use harness::contracts::{PoolConfig, PoolError};
+use harness::probe::{Jobs, Probe};
+use harness::Check;
+use std::collections::BTreeMap;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bug {
+    LostResult,
+    DoubleCount,
+    OneWorkerShort,
+    UnboundedJobs,
+    JobsOffByOne,
+    UnboundedResults,
+    ResultsOffByOne,
+    ReturnsBeforeLastWorker,
+    LeakedThread,
+    JobsNeverClosed,
+    NoZeroCheck,
+    NoEmptyCheck,
+    ProducerInCaller,
+    UnorderedStretch,
+}
+
+struct Buggy(Bug);
+
+/// A sender of either flavour, so one body can plant a bounded or an unbounded channel.
+enum Tx<T> {
+    Bounded(SyncSender<T>),
+    Unbounded(Sender<T>),
+}
+
+impl<T> Tx<T> {
+    fn send(&self, t: T) -> bool {
+        match self {
+            Tx::Bounded(s) => s.send(t).is_ok(),
+            Tx::Unbounded(s) => s.send(t).is_ok(),
+        }
+    }
+}
+
+impl<T> Clone for Tx<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Tx::Bounded(s) => Tx::Bounded(s.clone()),
+            Tx::Unbounded(s) => Tx::Unbounded(s.clone()),
+        }
+    }
+}
+
+fn chan<T>(unbounded: bool, cap: usize) -> (Tx<T>, Receiver<T>) {
+    if unbounded {
+        let (tx, rx) = channel();
+        (Tx::Unbounded(tx), rx)
+    } else {
+        let (tx, rx) = sync_channel(cap);
+        (Tx::Bounded(tx), rx)
+    }
+}
+
+impl Squarer for Buggy {
+    fn square_all(
+        &self,
+        cfg: PoolConfig,
+        numbers: Jobs<i64>,
+        probe: Probe<i64>,
+        emit: &mut dyn FnMut(Squared),
+    ) -> Result<(), PoolError> {
+        let bug = self.0;
+        if cfg.workers == 0 && bug != Bug::NoZeroCheck {
+            return Err(PoolError::ZeroWorkers);
+        }
+        let mut numbers = numbers.enumerate().peekable();
+        if numbers.peek().is_none() && bug != Bug::NoEmptyCheck {
+            return Err(PoolError::EmptyInput);
+        }
+        let jobs_cap = cfg.jobs_buffer + usize::from(bug == Bug::JobsOffByOne);
+        let results_cap = cfg.results_buffer + usize::from(bug == Bug::ResultsOffByOne);
+        let (jobs_tx, jobs_rx) = chan::<(usize, i64)>(bug == Bug::UnboundedJobs, jobs_cap);
+        let (results_tx, results_rx) = chan(bug == Bug::UnboundedResults, results_cap);
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let workers = cfg.workers - usize::from(bug == Bug::OneWorkerShort);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (jobs, results, probe) = (jobs_rx.clone(), results_tx.clone(), probe.clone());
+                thread::spawn(move || loop {
+                    let job = jobs.lock().unwrap().recv();
+                    let Ok((index, n)) = job else { break };
+                    let square = probe.run(n, || n * n);
+                    if bug == Bug::LostResult && index == 0 {
+                        continue;
+                    }
+                    if bug == Bug::DoubleCount && index == 0 {
+                        results.send(Squared { index, square });
+                    }
+                    if !results.send(Squared { index, square }) {
+                        break;
+                    }
+                })
+            })
+            .collect();
+        drop(results_tx);
+        if bug == Bug::LeakedThread {
+            // A "progress reporter" waiting for a message that never comes.
+            let (never_tx, never_rx) = channel::<()>();
+            std::mem::forget(never_tx);
+            thread::spawn(move || never_rx.recv());
+        }
+        let keep_open = (bug == Bug::JobsNeverClosed).then(|| jobs_tx.clone());
+        if bug == Bug::ProducerInCaller {
+            // Sends every job before reading any result: fills both buffers and waits forever.
+            for job in numbers {
+                jobs_tx.send(job);
+            }
+            drop(jobs_tx);
+        } else {
+            thread::spawn(move || {
+                for job in numbers {
+                    if !jobs_tx.send(job) {
+                        break;
+                    }
+                }
+            });
+        }
+        if bug == Bug::ReturnsBeforeLastWorker {
+            // Stops reading as soon as nothing is waiting, instead of when the channel closes.
+            for r in results_rx.iter().take(1) {
+                emit(r);
+            }
+            while let Ok(r) = results_rx.try_recv() {
+                emit(r);
+            }
+            return Ok(());
+        }
+        for r in results_rx.iter() {
+            emit(r);
+        }
+        drop(keep_open);
+        for h in handles {
+            let _ = h.join();
+        }
+        Ok(())
+    }
+
+    fn square_all_in_order(
+        &self,
+        cfg: PoolConfig,
+        numbers: Jobs<i64>,
+        probe: Probe<i64>,
+        emit: &mut dyn FnMut(Squared),
+    ) -> Result<(), PoolError> {
+        if self.0 == Bug::UnorderedStretch {
+            return self.square_all(cfg, numbers, probe, emit);
+        }
+        let (mut pending, mut next) = (BTreeMap::new(), 0);
+        self.square_all(cfg, numbers, probe, &mut |r| {
+            pending.insert(r.index, r);
+            while let Some(r) = pending.remove(&next) {
+                emit(r);
+                next += 1;
+            }
+        })
+    }
+}
+
+macro_rules! mutant {
+    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
+        static S: Mutated = Mutated {
+            name: concat!("task01_squarer::", $name),
+            task01: Some(&Buggy($bug)),
+            ..Mutated::NONE
+        };
+        Mutant {
+            name: S.name,
+            bug: $what,
+            breaks: $breaks,
+            solution: &S,
+        }
+    }};
+}
+
+pub fn mutants() -> Vec<Mutant> {
+    use Bug::*;
+    vec![
+        mutant!(
+            "lost_result",
+            LostResult,
+            Check::Requirement,
+            "a worker skips sending the first job's result"
+        ),
+        mutant!(
+            "double_count",
+            DoubleCount,
+            Check::Requirement,
+            "a worker sends the first job's result twice"
+        ),
+        mutant!(
+            "one_worker_short",
+            OneWorkerShort,
+            Check::PoolSize,
+            "spawns workers - 1 threads"
+        ),
+        mutant!(
+            "unbounded_jobs",
+            UnboundedJobs,
+            Check::BufferSize,
+            "the jobs channel is unbounded (mpsc::channel)"
+        ),
+        mutant!(
+            "jobs_off_by_one",
+            JobsOffByOne,
+            Check::BufferSize,
+            "the jobs channel holds jobs_buffer + 1"
+        ),
+        mutant!(
+            "unbounded_results",
+            UnboundedResults,
+            Check::BufferSize,
+            "the results channel is unbounded"
+        ),
+        mutant!(
+            "results_off_by_one",
+            ResultsOffByOne,
+            Check::BufferSize,
+            "the results channel holds results_buffer + 1"
+        ),
+        mutant!(
+            "returns_before_last_worker",
+            ReturnsBeforeLastWorker,
+            Check::CloseOnce,
+            "stops reading results when none is waiting, not when the channel closes"
+        ),
+        mutant!(
+            "leaked_thread",
+            LeakedThread,
+            Check::NoLeaks,
+            "starts a reporter thread that never ends"
+        ),
+        mutant!(
+            "jobs_never_closed",
+            JobsNeverClosed,
+            Check::Requirement,
+            "keeps a jobs sender alive, so workers wait forever"
+        ),
+        mutant!(
+            "zero_workers_hang",
+            NoZeroCheck,
+            Check::GracefulShutdown,
+            "accepts zero workers and waits forever"
+        ),
+        mutant!(
+            "empty_input_accepted",
+            NoEmptyCheck,
+            Check::GracefulShutdown,
+            "returns Ok on no numbers instead of EmptyInput"
+        ),
+        mutant!(
+            "producer_in_caller",
+            ProducerInCaller,
+            Check::GracefulShutdown,
+            "the caller sends every job before reading results: deadlocks once buffers fill"
+        ),
+        mutant!(
+            "unordered_stretch",
+            UnorderedStretch,
+            Check::Stretch,
+            "the in-order variant emits in completion order"
+        ),
+    ]
+}

@@ -1,0 +1,20 @@
+//! poolcheck's scenarios: for every task, the questions that decide whether a solution meets it.
+//! Scenarios judge any solution through `harness::contracts`; none names a particular one.
+
+pub mod task01_squarer;
+pub mod task02_file_hasher;
+pub mod task04_csv_parser;
+pub mod task05_word_counter;
+
+use harness::Scenario;
+
+/// Every scenario, in task order.
+pub fn all() -> Vec<Scenario> {
+    [
+        task01_squarer::scenarios(),
+        task02_file_hasher::scenarios(),
+        task04_csv_parser::scenarios(),
+        task05_word_counter::scenarios(),
+    ]
+    .concat()
+}
