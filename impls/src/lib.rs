@@ -1,8 +1,11 @@
 //! poolcheck's reference solutions: one module per task, the model answer a learner reads.
 
 pub mod task01_squarer;
+pub mod task02_file_hasher;
+pub mod task04_csv_parser;
+pub mod task05_word_counter;
 
-use harness::contracts::{Solution, Squarer};
+use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, WordCounter};
 
 /// The reference solution to every task this suite checks.
 pub struct Reference;
@@ -13,6 +16,15 @@ impl Solution for Reference {
     }
     fn task01(&self) -> Option<&dyn Squarer> {
         Some(&task01_squarer::Answer)
+    }
+    fn task02(&self) -> Option<&dyn FileHasher> {
+        Some(&task02_file_hasher::Answer)
+    }
+    fn task04(&self) -> Option<&dyn CsvParser> {
+        Some(&task04_csv_parser::Answer)
+    }
+    fn task05(&self) -> Option<&dyn WordCounter> {
+        Some(&task05_word_counter::Answer)
     }
 }
 
