@@ -9,6 +9,7 @@ pub mod alloc;
 pub mod checklist;
 pub mod clock;
 pub mod contracts;
+pub mod grade;
 pub mod leak;
 pub mod ledger;
 pub mod logs;

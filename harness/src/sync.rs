@@ -9,7 +9,7 @@
 #[cfg(not(feature = "loom"))]
 pub use std::{
     sync::mpsc::{sync_channel, Receiver, SyncSender},
-    sync::{Arc, Mutex},
+    sync::{atomic, Arc, Mutex},
     thread,
 };
 
@@ -17,7 +17,7 @@ pub use std::{
 pub use {
     chan::{sync_channel, Receiver, SyncSender},
     loom::{
-        sync::{Arc, Mutex},
+        sync::{atomic, Arc, Mutex},
         thread,
     },
 };

@@ -1,1 +1,80 @@
+//! `race_free`: task 1's pool model-checked with loom, every interleaving of a small pool.
+//!
+//! Run with `ci/loom.sh` (`LOOM_MAX_PREEMPTIONS=2 cargo test -p harness --features loom --release
+//! --test loom`). The reference must hold in every interleaving; the racy mutant must not.
 
+use harness::contracts::task01_squarer::{Squared, Squarer};
+use harness::contracts::PoolConfig;
+use harness::ledger::Ledger;
+use harness::probe::{Jobs, Probe};
+use std::sync::Arc;
+
+/// Two workers, one-slot buffers, two numbers: small enough to exhaust, big enough for every
+/// hand-off (producer to worker, worker to worker, worker to caller) to race.
+const CFG: PoolConfig = PoolConfig {
+    workers: 2,
+    jobs_buffer: 1,
+    results_buffer: 1,
+};
+const INPUT: [i64; 2] = [3, -4];
+
+/// One execution: every result delivered exactly once, the results stream ended (the call
+/// returned) only after every job finished, nothing finished after it.
+fn check(squarer: &dyn Squarer) {
+    let ledger = Arc::new(Ledger::exact("loom"));
+    let mut out: Vec<Squared> = Vec::new();
+    let r = squarer.square_all(
+        CFG,
+        Jobs::new(ledger.clone(), INPUT, |n| n.to_string()),
+        Probe::new(ledger.clone()),
+        &mut |s| {
+            ledger.deliver(s.square);
+            out.push(s)
+        },
+    );
+    ledger.close();
+    assert_eq!(r, Ok(()), "square_all returns Ok");
+    out.sort_by_key(|s| s.index);
+    let want: Vec<_> = INPUT
+        .iter()
+        .enumerate()
+        .map(|(index, n)| Squared {
+            index,
+            square: n * n,
+        })
+        .collect();
+    assert_eq!(out, want, "every result delivered exactly once");
+    let s = ledger.snapshot();
+    assert_eq!(
+        (s.started, s.finished),
+        (2, 2),
+        "every job finished before the results stream ended"
+    );
+    assert!(
+        s.after_close.is_empty(),
+        "nothing after the end: {:?}",
+        s.after_close
+    );
+}
+
+fn model(squarer: &'static dyn Squarer) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(2);
+    }
+    b.check(move || check(squarer));
+}
+
+#[test]
+fn task01_squarer_reference_is_race_free() {
+    model(&impls::task01_squarer::Answer);
+}
+
+#[test]
+fn task01_squarer_racy_last_worker_is_caught() {
+    let caught = std::panic::catch_unwind(|| model(&mutants::task01_squarer::RacyLastWorkerCloses));
+    assert!(
+        caught.is_err(),
+        "loom found no interleaving that breaks the racy mutant: the model cannot fail"
+    );
+}

@@ -1,19 +1,115 @@
-//! Task 4, CSV Parser: the model answer (not written yet).
+//! Task 4, CSV Parser: the model answer.
+//!
+//! A producer thread reads records with the `csv` crate (flexible field counts, so a short or long
+//! record reaches a worker, which judges it) and sends each, numbered from 1 after the header,
+//! into a bounded jobs channel. `workers` threads parse records into [`Row`]s inside the probe's
+//! bracket, catching a panicking parse so it counts as an error, and send the outcome into a
+//! bounded results channel; the calling thread counts. Memory holds the buffers' worth of
+//! records, never the file. Every thread is scoped, so all are joined before returning.
 
-use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary};
+use csv::{ByteRecord, ReaderBuilder};
+use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
 use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::Probe;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
+use std::thread;
 
 pub struct Answer;
+
+/// Why a record is not a row, for the error count.
+type Parsed = Result<Row, String>;
+
+/// The contract's validity rules, fields taken as written.
+fn parse(rec: &ByteRecord) -> Parsed {
+    let [id, name, score] = [0, 1, 2].map(|i| rec.get(i).unwrap_or_default());
+    if rec.len() != 3 {
+        return Err(format!("{} fields, want 3", rec.len()));
+    }
+    let text = |f: &[u8]| String::from_utf8(f.to_vec()).map_err(|e| e.to_string());
+    let id = text(id)?.parse().map_err(|e| format!("id: {e}"))?;
+    let name = text(name)?;
+    let score = text(score)?.parse().map_err(|e| format!("score: {e}"))?;
+    match (name.is_empty(), score) {
+        (true, _) => Err("empty name".into()),
+        (_, 0..=100) => Ok(Row { id, name, score }),
+        _ => Err(format!("score {score} is not within 0..=100")),
+    }
+}
+
+fn io(e: impl ToString) -> PoolError {
+    PoolError::Io(e.to_string())
+}
 
 impl CsvParser for Answer {
     fn parse_file(
         &self,
-        _cfg: PoolConfig,
-        _path: &Path,
-        _probe: Probe<u64>,
+        cfg: PoolConfig,
+        path: &Path,
+        probe: Probe<u64>,
     ) -> Result<CsvSummary, PoolError> {
-        Err(PoolError::NotAttempted)
+        if cfg.workers == 0 {
+            return Err(PoolError::ZeroWorkers);
+        }
+        let file = File::open(path).map_err(|e| match e.kind() {
+            ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
+            _ => io(e),
+        })?;
+        let mut reader = ReaderBuilder::new()
+            .has_headers(false) // read the header ourselves, to refuse an empty file
+            .flexible(true) // a record with the wrong field count is the worker's error to count
+            .from_reader(file);
+        let mut record = ByteRecord::new();
+        if !reader.read_byte_record(&mut record).map_err(io)? {
+            return Err(PoolError::EmptyInput);
+        }
+        let (jobs_tx, jobs_rx) = sync_channel::<(u64, ByteRecord)>(cfg.jobs_buffer);
+        let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
+        // Shared by the workers only: if every worker is gone, sends fail and the producer stops.
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        thread::scope(|s| {
+            for _ in 0..cfg.workers {
+                let (jobs, results, probe) = (jobs_rx.clone(), results_tx.clone(), probe.clone());
+                s.spawn(move || loop {
+                    let job = jobs.lock().unwrap().recv(); // the lock is held for the recv only
+                    let Ok((n, rec)) = job else { break }; // jobs closed: the producer is done
+                    let parsed = catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(&rec))))
+                        .unwrap_or_else(|_| Err(format!("record {n}: the parse panicked")));
+                    if results.send(parsed).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop((jobs_rx, results_tx)); // results close when the last worker drops its clone
+            let producer = s.spawn(move || {
+                for n in 1.. {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(true) if jobs_tx.send((n, record.clone())).is_ok() => {}
+                        Ok(_) => return Ok(()), // end of file, or every worker is gone
+                        Err(e) => return Err(io(e)),
+                    }
+                }
+                Ok(())
+            }); // jobs_tx drops when the producer returns: jobs close exactly once
+            let mut summary = CsvSummary::default();
+            let mut histogram = BTreeMap::new();
+            for parsed in results_rx {
+                match parsed {
+                    Ok(row) => {
+                        summary.valid += 1;
+                        *histogram.entry(row.score / 10).or_insert(0) += 1;
+                    }
+                    Err(_) => summary.errors += 1,
+                }
+            }
+            summary.histogram = Some(histogram);
+            producer.join().expect("the producer does not panic")?;
+            Ok(summary)
+        })
     }
 }

@@ -274,3 +274,71 @@ pub fn mutants() -> Vec<Mutant> {
         ),
     ]
 }
+
+/// A race the ordinary scenarios almost never see, for the loom model to find: the last worker
+/// closes the results with a racy count (`load` then `store`, not `fetch_sub`), so two workers
+/// finishing together can both count "one left" and nobody closes: the caller waits forever.
+/// Written against `harness::sync` so loom can run it; judged only by `tests/loom.rs`.
+pub struct RacyLastWorkerCloses;
+
+impl Squarer for RacyLastWorkerCloses {
+    fn square_all(
+        &self,
+        cfg: PoolConfig,
+        numbers: Jobs<i64>,
+        probe: Probe<i64>,
+        emit: &mut dyn FnMut(Squared),
+    ) -> Result<(), PoolError> {
+        use harness::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use harness::sync::{sync_channel, thread, Arc, Mutex};
+        if cfg.workers == 0 {
+            return Err(PoolError::ZeroWorkers);
+        }
+        let (jobs_tx, jobs_rx) = sync_channel::<(usize, i64)>(cfg.jobs_buffer);
+        let (results_tx, results_rx) = sync_channel(cfg.results_buffer);
+        let (jobs_rx, results_tx) = (
+            Arc::new(Mutex::new(jobs_rx)),
+            Arc::new(Mutex::new(Some(results_tx))),
+        );
+        let live = Arc::new(AtomicUsize::new(cfg.workers));
+        let workers: Vec<_> = (0..cfg.workers)
+            .map(|_| {
+                let (jobs, results, live, probe) = (
+                    jobs_rx.clone(),
+                    results_tx.clone(),
+                    live.clone(),
+                    probe.clone(),
+                );
+                thread::spawn(move || {
+                    loop {
+                        let job = jobs.lock().unwrap().recv();
+                        let Ok((index, n)) = job else { break };
+                        let square = probe.run(n, || n * n);
+                        let tx = results.lock().unwrap().clone();
+                        if let Some(tx) = tx {
+                            let _ = tx.send(Squared { index, square });
+                        }
+                    }
+                    let left = live.load(SeqCst) - 1;
+                    live.store(left, SeqCst);
+                    if left == 0 {
+                        results.lock().unwrap().take(); // the last worker closes the results
+                    }
+                })
+            })
+            .collect();
+        let producer = thread::spawn(move || {
+            for job in numbers.enumerate() {
+                let _ = jobs_tx.send(job);
+            }
+        });
+        for r in results_rx.iter() {
+            emit(r);
+        }
+        let _ = producer.join();
+        for w in workers {
+            let _ = w.join();
+        }
+        Ok(())
+    }
+}

@@ -1,7 +1,294 @@
-//! Mutants of this task: not written yet.
+//! Task 4, CSV Parser: the model answer with one mistake planted per mutant.
 
-use crate::Mutant;
+use crate::{Mutant, Mutated};
+use csv::{ByteRecord, ReaderBuilder};
+use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
+use harness::contracts::{PoolConfig, PoolError};
+use harness::probe::Probe;
+use harness::Check;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, ErrorKind};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bug {
+    UnboundedJobs,
+    PanicKillsPool,
+    WorkerDiesOnMalformedRow,
+    FifteenWorkers,
+    Score100Rejected,
+    TrimsFields,
+    HeaderCountedAsRow,
+    SplitsLinesOnCommas,
+    HistogramFolds100Into9,
+    HistogramCountsInvalidRows,
+    LeakedThread,
+    ZeroWorkersAccepted,
+    MissingPathPanics,
+    EmptyFileAccepted,
+}
+
+struct Buggy(Bug);
+
+/// A sender of either flavour, so one body can plant a bounded or an unbounded channel.
+enum Tx<T> {
+    Bounded(SyncSender<T>),
+    Unbounded(Sender<T>),
+}
+
+impl<T> Tx<T> {
+    fn send(&self, t: T) -> bool {
+        match self {
+            Tx::Bounded(s) => s.send(t).is_ok(),
+            Tx::Unbounded(s) => s.send(t).is_ok(),
+        }
+    }
+}
+
+fn chan<T>(unbounded: bool, cap: usize) -> (Tx<T>, Receiver<T>) {
+    if unbounded {
+        let (tx, rx) = channel();
+        (Tx::Unbounded(tx), rx)
+    } else {
+        let (tx, rx) = sync_channel(cap);
+        (Tx::Bounded(tx), rx)
+    }
+}
+
+/// A row, or the score of a refused record when its score field alone would pass.
+type Parsed = Result<Row, Option<u8>>;
+
+fn parse(bug: Bug, rec: &ByteRecord) -> Parsed {
+    let text = |i: usize| {
+        let s = std::str::from_utf8(rec.get(i).unwrap_or_default()).ok()?;
+        Some(if bug == Bug::TrimsFields { s.trim() } else { s }.to_string())
+    };
+    let max = if bug == Bug::Score100Rejected { 99 } else { 100 };
+    let score = text(2).and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= max);
+    let id = text(0).and_then(|s| s.parse::<u64>().ok());
+    match (rec.len(), id, text(1), score) {
+        (3, Some(id), Some(name), Some(score)) if !name.is_empty() => Ok(Row { id, name, score }),
+        _ => Err(score),
+    }
+}
+
+type Records = Box<dyn Iterator<Item = Result<ByteRecord, String>> + Send>;
+
+fn records(bug: Bug, file: File) -> Records {
+    if bug == Bug::SplitsLinesOnCommas {
+        return Box::new(BufReader::new(file).split(b'\n').map(|line| {
+            let mut line = line.map_err(|e| e.to_string())?;
+            if line.ends_with(b"\r") {
+                line.pop();
+            }
+            Ok(ByteRecord::from(line.split(|b| *b == b',').collect::<Vec<_>>()))
+        }));
+    }
+    let reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file);
+    Box::new(reader.into_byte_records().map(|r| r.map_err(|e| e.to_string())))
+}
+
+impl CsvParser for Buggy {
+    fn parse_file(
+        &self,
+        cfg: PoolConfig,
+        path: &Path,
+        probe: Probe<u64>,
+    ) -> Result<CsvSummary, PoolError> {
+        let bug = self.0;
+        if cfg.workers == 0 && bug != Bug::ZeroWorkersAccepted {
+            return Err(PoolError::ZeroWorkers);
+        }
+        let file = if bug == Bug::MissingPathPanics {
+            File::open(path).expect("open the CSV")
+        } else {
+            File::open(path).map_err(|e| match e.kind() {
+                ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
+                _ => PoolError::Io(e.to_string()),
+            })?
+        };
+        let mut records = records(bug, file).peekable();
+        if records.peek().is_none() && bug != Bug::EmptyFileAccepted {
+            return Err(PoolError::EmptyInput);
+        }
+        if bug != Bug::HeaderCountedAsRow {
+            records.next();
+        }
+        let (jobs_tx, jobs_rx) = chan::<(u64, ByteRecord)>(bug == Bug::UnboundedJobs, cfg.jobs_buffer);
+        let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let workers = cfg.workers - usize::from(bug == Bug::FifteenWorkers);
+        if bug == Bug::LeakedThread {
+            // A "progress reporter" waiting for a message that never comes.
+            let (never_tx, never_rx) = channel::<()>();
+            std::mem::forget(never_tx);
+            thread::spawn(move || never_rx.recv());
+        }
+        thread::scope(|s| {
+            for _ in 0..workers {
+                let (jobs, results, probe) = (jobs_rx.clone(), results_tx.clone(), probe.clone());
+                s.spawn(move || loop {
+                    let job = jobs.lock().unwrap().recv();
+                    let Ok((n, rec)) = job else { break };
+                    let parsed = if bug == Bug::PanicKillsPool {
+                        probe.run(n, || parse(bug, &rec))
+                    } else {
+                        catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(bug, &rec))))
+                            .unwrap_or(Err(None))
+                    };
+                    let give_up = bug == Bug::WorkerDiesOnMalformedRow && parsed.is_err();
+                    if results.send(parsed).is_err() || give_up {
+                        break;
+                    }
+                });
+            }
+            drop((jobs_rx, results_tx));
+            let producer = s.spawn(move || {
+                for (n, rec) in (1..).zip(records) {
+                    if !jobs_tx.send((n, rec.map_err(PoolError::Io)?)) {
+                        break;
+                    }
+                }
+                Ok(())
+            });
+            let mut summary = CsvSummary::default();
+            let mut histogram = BTreeMap::new();
+            for parsed in results_rx {
+                let scored = match parsed {
+                    Ok(row) => {
+                        summary.valid += 1;
+                        Some(row.score)
+                    }
+                    Err(score) => {
+                        summary.errors += 1;
+                        score.filter(|_| bug == Bug::HistogramCountsInvalidRows)
+                    }
+                };
+                if let Some(score) = scored {
+                    let bucket = match bug {
+                        Bug::HistogramFolds100Into9 => (score / 10).min(9),
+                        _ => score / 10,
+                    };
+                    *histogram.entry(bucket).or_insert(0) += 1;
+                }
+            }
+            summary.histogram = Some(histogram);
+            producer.join().expect("the producer does not panic")?;
+            Ok(summary)
+        })
+    }
+}
+
+macro_rules! mutant {
+    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
+        static S: Mutated = Mutated {
+            name: concat!("task04_csv_parser::", $name),
+            task04: Some(&Buggy($bug)),
+            ..Mutated::NONE
+        };
+        Mutant {
+            name: S.name,
+            bug: $what,
+            breaks: $breaks,
+            solution: &S,
+        }
+    }};
+}
 
 pub fn mutants() -> Vec<Mutant> {
-    Vec::new()
+    use Bug::*;
+    vec![
+        mutant!(
+            "unbounded_jobs",
+            UnboundedJobs,
+            Check::BufferSize,
+            "the jobs channel is unbounded (mpsc::channel): the producer reads the file far ahead of the workers"
+        ),
+        mutant!(
+            "panic_kills_pool",
+            PanicKillsPool,
+            Check::ErrorsHandled,
+            "no catch_unwind: a panicking parse kills its worker and re-panics out of parse_file"
+        ),
+        mutant!(
+            "worker_dies_on_malformed_row",
+            WorkerDiesOnMalformedRow,
+            Check::ErrorsHandled,
+            "a worker sends its first error and returns; once all 16 have, the rest of the file is dropped"
+        ),
+        mutant!(
+            "fifteen_workers",
+            FifteenWorkers,
+            Check::PoolSize,
+            "spawns workers - 1 threads"
+        ),
+        mutant!(
+            "score_100_rejected",
+            Score100Rejected,
+            Check::Requirement,
+            "off by one: a score must be below 100 instead of at most 100"
+        ),
+        mutant!(
+            "trims_fields",
+            TrimsFields,
+            Check::Requirement,
+            "trims whitespace, so \" 7\" passes as an id and \" 50\" as a score"
+        ),
+        mutant!(
+            "header_counted_as_row",
+            HeaderCountedAsRow,
+            Check::Requirement,
+            "sends the header to the workers, which count it as an error"
+        ),
+        mutant!(
+            "splits_lines_on_commas",
+            SplitsLinesOnCommas,
+            Check::Requirement,
+            "reads lines and splits them on ',' instead of parsing CSV records"
+        ),
+        mutant!(
+            "histogram_folds_100_into_9",
+            HistogramFolds100Into9,
+            Check::Stretch,
+            "ten buckets 0..=9: a score of 100 lands in bucket 9"
+        ),
+        mutant!(
+            "histogram_counts_invalid_rows",
+            HistogramCountsInvalidRows,
+            Check::Stretch,
+            "buckets every record whose score parses, valid or not"
+        ),
+        mutant!(
+            "leaked_thread",
+            LeakedThread,
+            Check::NoLeaks,
+            "starts a reporter thread that never ends"
+        ),
+        mutant!(
+            "zero_workers_accepted",
+            ZeroWorkersAccepted,
+            Check::GracefulShutdown,
+            "accepts zero workers and reports an empty summary"
+        ),
+        mutant!(
+            "missing_path_panics",
+            MissingPathPanics,
+            Check::GracefulShutdown,
+            "opens the file with expect: a missing path panics"
+        ),
+        mutant!(
+            "empty_file_accepted",
+            EmptyFileAccepted,
+            Check::GracefulShutdown,
+            "returns Ok with zero counts for a file without a header"
+        ),
+    ]
 }

@@ -315,7 +315,7 @@ fn one_slot_buffers_do_not_deadlock(sol: &'static dyn Solution, ctx: &mut Ctx) -
         "results",
         2 * N,
         out.len(),
-        "feed jobs from a producer thread while the caller reads results",
+        "every result must reach the caller, and the pool must not wait on itself: feed jobs from a producer thread while the caller reads results",
     )?;
     Ok(())
 }
