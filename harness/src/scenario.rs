@@ -121,6 +121,6 @@ impl Ctx {
 }
 
 /// The task's contract if the solution attempts it, else the scenario stops as not attempted.
-pub fn attempted<'a, T: ?Sized>(contract: Option<&'a T>, task: Task) -> Result<&'a T, crate::Stop> {
+pub fn attempted<T: ?Sized>(contract: Option<&T>, task: Task) -> Result<&T, crate::Stop> {
     contract.ok_or_else(|| crate::Stop::NotAttempted(format!("{} is not attempted", task.id())))
 }

@@ -81,7 +81,7 @@ pub fn guard(
     let (tx, rx) = mpsc::channel();
     let w = watch.clone();
     let spawned = std::thread::Builder::new()
-        .name(format!("scenario {}", scenario.name))
+        .name("scenario".into())
         .spawn(move || {
             let mut ctx = Ctx::new(seed, &scenario.full_name(), w);
             let out = panic::catch_unwind(AssertUnwindSafe(|| (scenario.body)(solution, &mut ctx)));
@@ -157,7 +157,11 @@ fn hang(
     }
     let alive = before.extra();
     if !alive.is_empty() {
-        observed += &format!("; threads alive: {}", alive.join(", "));
+        observed += &format!(
+            "; {} thread(s) the scenario started are alive (a pool's threads inherit the name \"scenario\" unless named): {}",
+            alive.len(),
+            alive.join(", ")
+        );
     }
     Failure::new(
         scenario.primary(),

@@ -112,8 +112,7 @@ impl FileHasher for Buggy {
                         }
                         Err(e) => {
                             if logs {
-                                let path = e.path().unwrap_or(root).display().to_string();
-                                tracing::warn!("skipping {path}: {e}");
+                                tracing::warn!("skipping: {e}");
                             }
                             if bug == Bug::WalkStopsAtFirstError {
                                 break;

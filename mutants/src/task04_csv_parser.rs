@@ -68,8 +68,14 @@ fn parse(bug: Bug, rec: &ByteRecord) -> Parsed {
         let s = std::str::from_utf8(rec.get(i).unwrap_or_default()).ok()?;
         Some(if bug == Bug::TrimsFields { s.trim() } else { s }.to_string())
     };
-    let max = if bug == Bug::Score100Rejected { 99 } else { 100 };
-    let score = text(2).and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= max);
+    let max = if bug == Bug::Score100Rejected {
+        99
+    } else {
+        100
+    };
+    let score = text(2)
+        .and_then(|s| s.parse::<u8>().ok())
+        .filter(|s| *s <= max);
     let id = text(0).and_then(|s| s.parse::<u64>().ok());
     match (rec.len(), id, text(1), score) {
         (3, Some(id), Some(name), Some(score)) if !name.is_empty() => Ok(Row { id, name, score }),
@@ -86,14 +92,20 @@ fn records(bug: Bug, file: File) -> Records {
             if line.ends_with(b"\r") {
                 line.pop();
             }
-            Ok(ByteRecord::from(line.split(|b| *b == b',').collect::<Vec<_>>()))
+            Ok(ByteRecord::from(
+                line.split(|b| *b == b',').collect::<Vec<_>>(),
+            ))
         }));
     }
     let reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(file);
-    Box::new(reader.into_byte_records().map(|r| r.map_err(|e| e.to_string())))
+    Box::new(
+        reader
+            .into_byte_records()
+            .map(|r| r.map_err(|e| e.to_string())),
+    )
 }
 
 impl CsvParser for Buggy {
@@ -122,7 +134,8 @@ impl CsvParser for Buggy {
         if bug != Bug::HeaderCountedAsRow {
             records.next();
         }
-        let (jobs_tx, jobs_rx) = chan::<(u64, ByteRecord)>(bug == Bug::UnboundedJobs, cfg.jobs_buffer);
+        let (jobs_tx, jobs_rx) =
+            chan::<(u64, ByteRecord)>(bug == Bug::UnboundedJobs, cfg.jobs_buffer);
         let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let workers = cfg.workers - usize::from(bug == Bug::FifteenWorkers);

@@ -18,7 +18,8 @@ const CFG: PoolConfig = PoolConfig {
 };
 const N: usize = 100;
 const QUIET: Duration = Duration::from_millis(30);
-const WITHIN: Duration = Duration::from_secs(5);
+/// How long a held pool may take to get its workers going; a pool short of workers waits it out.
+const WITHIN: Duration = Duration::from_secs(1);
 
 pub fn scenarios() -> Vec<Scenario> {
     let s = |name, checks, about, body| Scenario {

@@ -197,6 +197,8 @@ fn equals_sequential_count(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes_from(ctx.seed));
     let mut runner = TestRunner::new_with_rng(config, rng);
     let ctx = &*ctx;
+    // One ledger for every case: each case's files live in a directory of their own.
+    let ledger = ctx.ledger("files");
     let outcome = runner.run(&corpus(), |texts| {
         ctx.stage(format!(
             "counting a generated corpus of {} files",
@@ -204,7 +206,6 @@ fn equals_sequential_count(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome
         ));
         let dir = tempdir();
         let paths = write_files(dir.path(), &texts);
-        let ledger = ctx.ledger("files");
         let probe = Probe::new(ledger.clone());
         let got = wc
             .count_words(CFG, jobs(&ledger, paths), probe)
@@ -356,8 +357,11 @@ fn missing_file_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
             .unwrap_or_default();
         Failure::new(
             Check::ErrorsHandled,
-            format!("Err(MissingPath({}))", missing.display()),
-            format!("count_words panicked: {msg}"),
+            format!("Err({:?})", PoolError::MissingPath(missing.clone())),
+            format!(
+                "count_words panicked: {msg}; started and never finished: {}",
+                ledger.stuck().join(", ")
+            ),
         )
         .hint("don't unwrap() the read: turn NotFound into PoolError::MissingPath(path) and send it through the results channel")
     })?;
@@ -407,19 +411,16 @@ fn stretch_top_ten_with_ties(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
         'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
         's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'é', 'ж', 'ß',
     ];
-    let mut counts = Counts::new();
-    for n in plan {
-        loop {
-            let len = ctx.rng.usize(1..=5);
-            let word: String = (0..len)
+    let mut words = std::collections::BTreeSet::new();
+    while words.len() < plan.len() {
+        let len = ctx.rng.usize(1..=5);
+        words.insert(
+            (0..len)
                 .map(|_| LETTERS[ctx.rng.usize(..LETTERS.len())])
-                .collect();
-            if !counts.contains_key(&word) {
-                counts.insert(word, n);
-                break;
-            }
-        }
+                .collect::<String>(),
+        );
     }
+    let counts: Counts = words.into_iter().zip(plan).collect();
     let mut expected: Vec<(String, u64)> = counts.iter().map(|(w, n)| (w.clone(), *n)).collect();
     expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_bytes().cmp(b.0.as_bytes())));
     expected.truncate(10);

@@ -17,8 +17,8 @@ pub const TASK: Task = Task {
 pub const HEADER: &str = "id,name,score";
 
 /// One valid row. A record is valid when it has exactly three fields, `id` parses as `u64`,
-/// `name` is not empty and `score` parses as an integer from 0 to 100. Fields are taken as
-/// written: no trimming.
+/// `name` is not empty and is UTF-8, and `score` parses as an integer from 0 to 100. Fields are
+/// taken as the CSV reader unquotes them: no trimming.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub id: u64,
@@ -31,8 +31,8 @@ pub struct Row {
 pub struct CsvSummary {
     pub valid: u64,
     pub errors: u64,
-    /// Stretch: valid rows per score bucket `score / 10` (so 100 lands in bucket 10), or `None`
-    /// when the stretch is not attempted.
+    /// Stretch: valid rows per score bucket `score / 10` (so 100 lands in bucket 10; an empty
+    /// bucket may be left out or hold 0), or `None` when the stretch is not attempted.
     pub histogram: Option<BTreeMap<u8, u64>>,
 }
 

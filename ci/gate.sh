@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The CI gate: reads the reports a `POOLCHECK_OUT=target/poolcheck cargo test -p harness` run left
+# and grades solutions from outside the workspace, as a grader would.
+#  - the reference's results.json says pass;
+#  - grading the bundled reference and the outside example crate exits 0;
+#  - grading every mutant exits 1, and its report.md blames the checklist item it breaks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=target/poolcheck
+fail=0
+say() { printf 'gate: %s\n' "$*"; }
+
+status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$out/results.json")
+[ "$status" = pass ] || { say "reference results.json status is $status, not pass"; fail=1; }
+
+cargo build -q -p harness --bin grade
+grade() { target/debug/grade "$@" >/dev/null 2>&1; }
+
+for crate in impls examples/minimal-solution; do
+  if grade "$crate" --out "$out/grade/$(basename "$crate")"; then say "ok: $crate passes"
+  else say "FAIL: grading $crate exited $? (want 0)"; fail=1; fi
+done
+
+# mutants.md rows: | `name` | bug | check it must be blamed on | caught by |
+rows=$(grep -E '^\| `task' "$out/mutants.md" | awk -F'|' '{gsub(/[ `]/,"",$2); gsub(/ /,"",$4); print $2" "$4}')
+[ -n "$rows" ] || { say "no mutants listed in $out/mutants.md"; exit 1; }
+n=0
+while read -r name check; do
+  n=$((n+1))
+  dir="$out/grade/mutants/${name//::/__}"
+  set +e; grade mutants --solution "$name" --only "${name%%::*}" --out "$dir"; code=$?; set -e
+  if [ "$code" != 1 ]; then say "FAIL: mutant $name exited $code (want 1)"; fail=1
+  elif ! grep -q "fail: $check" "$dir/report.md"; then say "FAIL: mutant $name's report does not blame $check"; fail=1
+  fi
+done <<< "$rows"
+say "$n mutants graded"
+[ "$fail" = 0 ] && say "all gates hold" || say "a gate failed"
+exit "$fail"
