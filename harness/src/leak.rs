@@ -9,6 +9,13 @@ use crate::verdict::Failure;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+/// The scheduler state of thread `tid` of this process (`R` running, `S` asleep, `D` in I/O...).
+pub fn state(tid: u64) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    // The name in parentheses may hold spaces; the state follows the closing one.
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
 /// The OS threads of this process, as (thread id, name).
 pub fn threads() -> BTreeSet<(u64, String)> {
     let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
@@ -32,6 +39,14 @@ impl Baseline {
         Baseline(threads())
     }
 
+    /// Whether every thread started since the baseline is asleep (blocked on a lock, a channel,
+    /// a join): with no progress, the mark of a deadlock.
+    pub fn all_asleep(&self) -> bool {
+        threads()
+            .difference(&self.0)
+            .all(|(tid, _)| state(*tid).is_none_or(|s| s == 'S'))
+    }
+
     /// Threads alive now that were not alive at the baseline.
     pub fn extra(&self) -> Vec<String> {
         threads()
@@ -43,6 +58,7 @@ impl Baseline {
     /// Waits up to `within` for every thread started since the baseline to exit; if some stay,
     /// fails under `check` naming them.
     pub fn settled(&self, within: Duration, check: Check) -> Result<(), Failure> {
+        let _waiting = crate::timing::Deliberate::begin();
         let deadline = Instant::now() + within; // real time: grace for exiting threads, as goleak
         let mut pause = Duration::from_millis(1);
         loop {

@@ -7,7 +7,7 @@
 //! stream ended (`close_once`), jobs delivered twice or never (`graceful_shutdown`).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::timing::Deliberate;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -62,24 +62,6 @@ pub struct Ledger {
     label: String,
     state: Mutex<State>,
     changed: Condvar,
-    /// Scenario threads inside `settle` or `wait_for`: a deliberate, bounded wait, not a stall.
-    waiters: AtomicUsize,
-}
-
-/// Counts a scenario thread as waiting on the ledger for as long as it lives.
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl<'a> Waiting<'a> {
-    fn new(n: &'a AtomicUsize) -> Self {
-        n.fetch_add(1, Ordering::SeqCst);
-        Waiting(n)
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -109,7 +91,6 @@ impl Ledger {
                 ..State::default()
             }),
             changed: Condvar::new(),
-            waiters: AtomicUsize::new(0),
         }
     }
 
@@ -207,12 +188,8 @@ impl Ledger {
             .collect()
     }
 
-    /// How long since the last event, if any happened. Zero while the scenario is in one of its
-    /// own bounded waits on this ledger: the watchdog must not mistake that for a stall.
+    /// How long since the last event, if any happened.
     pub fn quiet_for(&self) -> Option<Duration> {
-        if self.waiters.load(Ordering::SeqCst) > 0 {
-            return Some(Duration::ZERO);
-        }
         self.lock().last_event.map(|t| t.elapsed())
     }
 
@@ -222,7 +199,7 @@ impl Ledger {
     /// Real time here decides only how far a buggy pool gets before the snapshot; a correct pool
     /// satisfies every bound at every instant, so its verdict does not depend on this timing.
     pub fn settle(&self, quiet: Duration, within: Duration) -> Snapshot {
-        let _waiting = Waiting::new(&self.waiters);
+        let _waiting = Deliberate::begin();
         let deadline = Instant::now() + within; // real time: settle window, see above
         let mut st = self.lock();
         loop {
@@ -241,7 +218,7 @@ impl Ledger {
 
     /// Waits until `ready` holds for the counters, or `within` passes; returns the last snapshot.
     pub fn wait_for(&self, within: Duration, ready: impl Fn(&Snapshot) -> bool) -> Snapshot {
-        let _waiting = Waiting::new(&self.waiters);
+        let _waiting = Deliberate::begin();
         let deadline = Instant::now() + within; // real time: bounded wait for the pool to get going
         let mut st = self.lock();
         while !ready(&st.snap) {

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod clock;
 pub mod contracts;
 pub mod grade;
+pub mod hold;
 pub mod leak;
 pub mod ledger;
 pub mod logs;
@@ -18,6 +19,7 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sync;
+pub mod timing;
 pub mod verdict;
 pub mod watchdog;
 

@@ -114,6 +114,12 @@ impl<K: JobKey> Probe<K> {
         self
     }
 
+    /// Holds every job at `gate` until the scenario opens it.
+    pub fn gated(self, gate: &Gate) -> Self {
+        let gate = gate.clone();
+        self.with_hook(move |_| gate.wait())
+    }
+
     /// Runs `after` once a job has finished and been recorded: a place to let another job go.
     pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self {
         self.after = Some(Arc::new(after));

@@ -22,6 +22,23 @@ impl Task {
     pub fn id(&self) -> String {
         format!("task{:02}_{}", self.number, self.slug)
     }
+
+    /// A scenario of this task.
+    pub const fn scenario(
+        self,
+        name: &'static str,
+        checks: &'static [Check],
+        about: &'static str,
+        body: fn(&'static dyn Solution, &mut Ctx) -> Outcome,
+    ) -> Scenario {
+        Scenario {
+            task: self,
+            name,
+            checks,
+            about,
+            body,
+        }
+    }
 }
 
 /// One scenario. `checks` lists the checklist items it decides, the first being the one a hang or

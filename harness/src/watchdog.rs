@@ -7,6 +7,7 @@
 
 use crate::contracts::Solution;
 use crate::leak;
+use crate::timing::{self, Deliberate};
 use crate::scenario::{Ctx, Scenario, Watch};
 use crate::verdict::{Failure, Outcome, Stop};
 use std::panic::{self, AssertUnwindSafe};
@@ -23,8 +24,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            stall: Duration::from_secs(1),
-            limit: Duration::from_secs(60),
+            stall: timing::STALL,
+            limit: timing::LIMIT,
         }
     }
 }
@@ -116,14 +117,19 @@ pub fn guard(
         }
         let total = started.elapsed();
         let idle = idle_for(&watch, started);
-        if idle >= limits.stall || total >= limits.limit {
-            return Err(Stop::Fail(hang(&scenario, &watch, &before, idle, total)));
+        let deadlocked = idle >= timing::DEADLOCK && before.all_asleep();
+        if deadlocked || idle >= limits.stall || total >= limits.limit {
+            return Err(Stop::Fail(hang(&scenario, &watch, &before, idle, total, deadlocked)));
         }
     }
 }
 
-/// How long since anything moved: a job event in any ledger or a new stage of the scenario.
+/// How long since anything moved: a job event in any ledger or a new stage of the scenario. Zero
+/// while the scenario is in one of its own bounded waits.
 fn idle_for(watch: &Watch, started: Instant) -> Duration {
+    if Deliberate::active() {
+        return Duration::ZERO;
+    }
     let mut idle = started.elapsed();
     for l in watch.ledgers() {
         if let Some(q) = l.quiet_for() {
@@ -142,12 +148,14 @@ fn hang(
     before: &leak::Baseline,
     idle: Duration,
     total: Duration,
+    deadlocked: bool,
 ) -> Failure {
     let (stage, _) = watch.stage();
     let mut observed = format!(
-        "the scenario hung: nothing moved for {:.1} s ({:.1} s in all)",
+        "the scenario hung: nothing moved for {:.2} s ({:.2} s in all){}",
         idle.as_secs_f64(),
-        total.as_secs_f64()
+        total.as_secs_f64(),
+        if deadlocked { ", every thread blocked: a deadlock" } else { "" }
     );
     if !stage.is_empty() {
         observed += &format!(" while {stage}");

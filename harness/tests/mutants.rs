@@ -74,6 +74,13 @@ fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
 fn table(all: &[(mutants::Mutant, Vec<Verdict>)]) -> String {
     let mut md =
         String::from("| mutant | the bug | must be blamed on | caught by |\n|---|---|---|---|\n");
+    if std::env::var_os("POOLCHECK_TIMES").is_some() {
+        for (m, vs) in all {
+            for v in vs.iter().filter(|v| v.millis > 150) {
+                eprintln!("{:>6} ms {} {}", v.millis, m.name, v.scenario);
+            }
+        }
+    }
     for (m, vs) in all {
         let by: Vec<_> = vs
             .iter()

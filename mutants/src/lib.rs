@@ -5,6 +5,24 @@
 //! `harness/tests/mutants.rs` runs every scenario against every mutant and fails if any mutant
 //! passes, if its report does not name the item it breaks, or if any scenario catches no mutant.
 
+/// A mutant: `mutant!(task01, "task01_squarer", "lost_result", Buggy(LostResult), Check::Requirement,
+/// "what is wrong")` declares a solution attempting only that task with the buggy contract.
+macro_rules! mutant {
+    ($field:ident, $task:literal, $name:literal, $imp:expr, $breaks:expr, $bug:literal) => {{
+        static S: $crate::Mutated = $crate::Mutated {
+            name: concat!($task, "::", $name),
+            $field: Some(&$imp),
+            ..$crate::Mutated::NONE
+        };
+        $crate::Mutant {
+            name: S.name,
+            bug: $bug,
+            breaks: $breaks,
+            solution: &S,
+        }
+    }};
+}
+
 pub mod task01_squarer;
 pub mod task02_file_hasher;
 pub mod task04_csv_parser;
