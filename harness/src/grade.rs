@@ -66,6 +66,7 @@ fn write_error(out: &Option<PathBuf>, message: &str) {
     if let Some(dir) = out {
         let _ = std::fs::create_dir_all(dir);
         let _ = std::fs::write(dir.join("results.json"), report::compile_error(message));
+        let _ = std::fs::write(dir.join("junit.xml"), report::junit_error(message));
         let _ = std::fs::write(
             dir.join("report.md"),
             format!("# poolcheck report\n\nNothing could run.\n\n```text\n{message}\n```\n"),

@@ -6,8 +6,8 @@
 //! taken-but-not-started and results finished-but-unread (`buffer_size`), work after the results
 //! stream ended (`close_once`), jobs delivered twice or never (`graceful_shutdown`).
 
-use std::collections::BTreeMap;
 use crate::timing::Deliberate;
+use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -248,5 +248,55 @@ impl Ledger {
             line += &format!(" (stuck in job {})", shown.join(", "));
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &'static str) -> impl Fn() -> String {
+        move || k.to_string()
+    }
+
+    #[test]
+    fn counts_peaks_and_queues() {
+        let l = Ledger::exact("t");
+        l.take(&key("a"));
+        l.take(&key("b"));
+        l.start(&key("a"));
+        l.start(&key("b"));
+        l.finish(&key("a"));
+        let s = l.snapshot();
+        assert_eq!(
+            (s.queued(), s.in_flight, s.peak_in_flight, s.unread()),
+            (0, 1, 2, 1)
+        );
+        assert_eq!(l.stuck(), vec!["b".to_string()]);
+        l.deliver("a");
+        l.deliver("a");
+        assert_eq!(
+            l.lives().unwrap()["a"].delivered,
+            2,
+            "a double delivery is on record"
+        );
+    }
+
+    #[test]
+    fn events_after_close_are_recorded() {
+        let l = Ledger::exact("t");
+        l.close();
+        l.finish(&key("late"));
+        assert_eq!(
+            l.snapshot().after_close,
+            vec!["job late finished".to_string()]
+        );
+    }
+
+    #[test]
+    fn counting_ledger_keeps_no_lives() {
+        let l = Ledger::counting("t");
+        l.start(&|| unreachable!("a counting ledger never names a job"));
+        assert!(l.lives().is_none());
     }
 }

@@ -7,8 +7,8 @@
 
 use crate::contracts::Solution;
 use crate::leak;
-use crate::timing::{self, Deliberate};
 use crate::scenario::{Ctx, Scenario, Watch};
+use crate::timing::{self, Deliberate};
 use crate::verdict::{Failure, Outcome, Stop};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Arc, Mutex, Once};
@@ -119,7 +119,9 @@ pub fn guard(
         let idle = idle_for(&watch, started);
         let deadlocked = idle >= timing::DEADLOCK && before.all_asleep();
         if deadlocked || idle >= limits.stall || total >= limits.limit {
-            return Err(Stop::Fail(hang(&scenario, &watch, &before, idle, total, deadlocked)));
+            return Err(Stop::Fail(hang(
+                &scenario, &watch, &before, idle, total, deadlocked,
+            )));
         }
     }
 }
@@ -155,7 +157,11 @@ fn hang(
         "the scenario hung: nothing moved for {:.2} s ({:.2} s in all){}",
         idle.as_secs_f64(),
         total.as_secs_f64(),
-        if deadlocked { ", every thread blocked: a deadlock" } else { "" }
+        if deadlocked {
+            ", every thread blocked: a deadlock"
+        } else {
+            ""
+        }
     );
     if !stage.is_empty() {
         observed += &format!(" while {stage}");

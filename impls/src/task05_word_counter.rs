@@ -18,14 +18,17 @@ use std::thread;
 pub struct Answer;
 
 /// One file's partial count. A file that does not exist ends the run; any other read failure is
-/// a per-file one and is skipped (see [`PoolError::Io`]).
+/// a per-file one, logged and skipped (see [`PoolError::Io`]).
 fn count_file(path: &Path) -> Result<Counts, PoolError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             return Err(PoolError::MissingPath(path.to_path_buf()))
         }
-        Err(_) => return Ok(Counts::new()),
+        Err(e) => {
+            tracing::warn!("skipping {}: {e}", path.display());
+            return Ok(Counts::new());
+        }
     };
     let mut counts = Counts::new();
     for word in String::from_utf8_lossy(&bytes)

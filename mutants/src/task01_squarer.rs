@@ -1,6 +1,6 @@
 //! Task 1, Squarer: the model answer with one mistake planted per mutant.
 
-use crate::{Mutant, Mutated};
+use crate::Mutant;
 use harness::contracts::task01_squarer::{Squared, Squarer};
 use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
@@ -169,106 +169,118 @@ impl Squarer for Buggy {
     }
 }
 
-macro_rules! mutant {
-    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
-        static S: Mutated = Mutated {
-            name: concat!("task01_squarer::", $name),
-            task01: Some(&Buggy($bug)),
-            ..Mutated::NONE
-        };
-        Mutant {
-            name: S.name,
-            bug: $what,
-            breaks: $breaks,
-            solution: &S,
-        }
-    }};
-}
-
 pub fn mutants() -> Vec<Mutant> {
     use Bug::*;
     vec![
         mutant!(
+            task01,
+            "task01_squarer",
             "lost_result",
-            LostResult,
+            Buggy(LostResult),
             Check::Requirement,
             "a worker skips sending the first job's result"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "double_count",
-            DoubleCount,
+            Buggy(DoubleCount),
             Check::Requirement,
             "a worker sends the first job's result twice"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "one_worker_short",
-            OneWorkerShort,
+            Buggy(OneWorkerShort),
             Check::PoolSize,
             "spawns workers - 1 threads"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "unbounded_jobs",
-            UnboundedJobs,
+            Buggy(UnboundedJobs),
             Check::BufferSize,
             "the jobs channel is unbounded (mpsc::channel)"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "jobs_off_by_one",
-            JobsOffByOne,
+            Buggy(JobsOffByOne),
             Check::BufferSize,
             "the jobs channel holds jobs_buffer + 1"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "unbounded_results",
-            UnboundedResults,
+            Buggy(UnboundedResults),
             Check::BufferSize,
             "the results channel is unbounded"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "results_off_by_one",
-            ResultsOffByOne,
+            Buggy(ResultsOffByOne),
             Check::BufferSize,
             "the results channel holds results_buffer + 1"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "returns_before_last_worker",
-            ReturnsBeforeLastWorker,
+            Buggy(ReturnsBeforeLastWorker),
             Check::CloseOnce,
             "stops reading results when none is waiting, not when the channel closes"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "leaked_thread",
-            LeakedThread,
+            Buggy(LeakedThread),
             Check::NoLeaks,
             "starts a reporter thread that never ends"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "jobs_never_closed",
-            JobsNeverClosed,
+            Buggy(JobsNeverClosed),
             Check::Requirement,
             "keeps a jobs sender alive, so workers wait forever"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "zero_workers_hang",
-            NoZeroCheck,
+            Buggy(NoZeroCheck),
             Check::GracefulShutdown,
             "accepts zero workers and waits forever"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "empty_input_accepted",
-            NoEmptyCheck,
+            Buggy(NoEmptyCheck),
             Check::GracefulShutdown,
             "returns Ok on no numbers instead of EmptyInput"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "producer_in_caller",
-            ProducerInCaller,
+            Buggy(ProducerInCaller),
             Check::GracefulShutdown,
             "the caller sends every job before reading results: deadlocks once buffers fill"
         ),
         mutant!(
+            task01,
+            "task01_squarer",
             "unordered_stretch",
-            UnorderedStretch,
+            Buggy(UnorderedStretch),
             Check::Stretch,
             "the in-order variant emits in completion order"
         ),

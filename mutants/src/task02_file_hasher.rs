@@ -1,6 +1,6 @@
 //! Task 2, File Hasher: the model answer with one mistake planted per mutant.
 
-use crate::{Mutant, Mutated};
+use crate::Mutant;
 use harness::clock::Clock;
 use harness::contracts::task02_file_hasher::{FileHash, FileHasher, Summary};
 use harness::contracts::{PoolConfig, PoolError};
@@ -165,100 +165,110 @@ impl FileHasher for Buggy {
     }
 }
 
-macro_rules! mutant {
-    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
-        static S: Mutated = Mutated {
-            name: concat!("task02_file_hasher::", $name),
-            task02: Some(&Buggy($bug)),
-            ..Mutated::NONE
-        };
-        Mutant {
-            name: S.name,
-            bug: $what,
-            breaks: $breaks,
-            solution: &S,
-        }
-    }};
-}
-
 pub fn mutants() -> Vec<Mutant> {
     use Bug::*;
     vec![
         mutant!(
+            task02,
+            "task02_file_hasher",
             "first_64_kib_only",
-            First64KiBOnly,
+            Buggy(First64KiBOnly),
             Check::Requirement,
             "hashes only the first 64 KiB of each file"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "emits_unreadable_as_empty",
-            EmitsUnreadableAsEmpty,
+            Buggy(EmitsUnreadableAsEmpty),
             Check::Requirement,
             "no directory check, and an entry that cannot be read is emitted with the empty input's hash"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "warns_on_directories",
-            WarnsOnDirectories,
+            Buggy(WarnsOnDirectories),
             Check::Requirement,
             "sends directories to the workers, which log each one as unreadable"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "one_worker_short",
-            OneWorkerShort,
+            Buggy(OneWorkerShort),
             Check::PoolSize,
             "spawns workers - 1 threads"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "silent_skip",
-            SilentSkip,
+            Buggy(SilentSkip),
             Check::ErrorsHandled,
             "skips unreadable entries without logging them"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "walk_stops_at_first_error",
-            WalkStopsAtFirstError,
+            Buggy(WalkStopsAtFirstError),
             Check::ErrorsHandled,
             "logs the first walk error and stops walking"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "opens_before_checking",
-            OpensBeforeChecking,
+            Buggy(OpensBeforeChecking),
             Check::ErrorsHandled,
             "opens each path before checking it is a regular file: blocks forever on a FIFO"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "elapsed_before_drain",
-            ElapsedBeforeDrain,
+            Buggy(ElapsedBeforeDrain),
             Check::Stretch,
             "reads the elapsed time before the results are drained"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "bytes_counts_whole_buffers",
-            BytesCountsWholeBuffers,
+            Buggy(BytesCountsWholeBuffers),
             Check::Stretch,
             "adds the read buffer's size for every read, not the bytes read"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "leaked_thread",
-            LeakedThread,
+            Buggy(LeakedThread),
             Check::NoLeaks,
             "starts a reporter thread that never ends"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "zero_workers_accepted",
-            NoZeroCheck,
+            Buggy(NoZeroCheck),
             Check::GracefulShutdown,
             "accepts zero workers and reports an empty run"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "missing_root_as_io_error",
-            MissingRootAsIo,
+            Buggy(MissingRootAsIo),
             Check::GracefulShutdown,
             "reports a missing root as a generic Io error, not MissingPath"
         ),
         mutant!(
+            task02,
+            "task02_file_hasher",
             "empty_directory_accepted",
-            NoEmptyCheck,
+            Buggy(NoEmptyCheck),
             Check::GracefulShutdown,
             "returns Ok on an empty directory instead of EmptyInput"
         ),

@@ -1,6 +1,6 @@
 //! Task 4, CSV Parser: the model answer with one mistake planted per mutant.
 
-use crate::{Mutant, Mutated};
+use crate::Mutant;
 use csv::{ByteRecord, ReaderBuilder};
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
 use harness::contracts::{PoolConfig, PoolError};
@@ -200,106 +200,118 @@ impl CsvParser for Buggy {
     }
 }
 
-macro_rules! mutant {
-    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
-        static S: Mutated = Mutated {
-            name: concat!("task04_csv_parser::", $name),
-            task04: Some(&Buggy($bug)),
-            ..Mutated::NONE
-        };
-        Mutant {
-            name: S.name,
-            bug: $what,
-            breaks: $breaks,
-            solution: &S,
-        }
-    }};
-}
-
 pub fn mutants() -> Vec<Mutant> {
     use Bug::*;
     vec![
         mutant!(
+            task04,
+            "task04_csv_parser",
             "unbounded_jobs",
-            UnboundedJobs,
+            Buggy(UnboundedJobs),
             Check::BufferSize,
             "the jobs channel is unbounded (mpsc::channel): the producer reads the file far ahead of the workers"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "panic_kills_pool",
-            PanicKillsPool,
+            Buggy(PanicKillsPool),
             Check::ErrorsHandled,
             "no catch_unwind: a panicking parse kills its worker and re-panics out of parse_file"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "worker_dies_on_malformed_row",
-            WorkerDiesOnMalformedRow,
+            Buggy(WorkerDiesOnMalformedRow),
             Check::ErrorsHandled,
             "a worker sends its first error and returns; once all 16 have, the rest of the file is dropped"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "fifteen_workers",
-            FifteenWorkers,
+            Buggy(FifteenWorkers),
             Check::PoolSize,
             "spawns workers - 1 threads"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "score_100_rejected",
-            Score100Rejected,
+            Buggy(Score100Rejected),
             Check::Requirement,
             "off by one: a score must be below 100 instead of at most 100"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "trims_fields",
-            TrimsFields,
+            Buggy(TrimsFields),
             Check::Requirement,
             "trims whitespace, so \" 7\" passes as an id and \" 50\" as a score"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "header_counted_as_row",
-            HeaderCountedAsRow,
+            Buggy(HeaderCountedAsRow),
             Check::Requirement,
             "sends the header to the workers, which count it as an error"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "splits_lines_on_commas",
-            SplitsLinesOnCommas,
+            Buggy(SplitsLinesOnCommas),
             Check::Requirement,
             "reads lines and splits them on ',' instead of parsing CSV records"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "histogram_folds_100_into_9",
-            HistogramFolds100Into9,
+            Buggy(HistogramFolds100Into9),
             Check::Stretch,
             "ten buckets 0..=9: a score of 100 lands in bucket 9"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "histogram_counts_invalid_rows",
-            HistogramCountsInvalidRows,
+            Buggy(HistogramCountsInvalidRows),
             Check::Stretch,
             "buckets every record whose score parses, valid or not"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "leaked_thread",
-            LeakedThread,
+            Buggy(LeakedThread),
             Check::NoLeaks,
             "starts a reporter thread that never ends"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "zero_workers_accepted",
-            ZeroWorkersAccepted,
+            Buggy(ZeroWorkersAccepted),
             Check::GracefulShutdown,
             "accepts zero workers and reports an empty summary"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "missing_path_panics",
-            MissingPathPanics,
+            Buggy(MissingPathPanics),
             Check::GracefulShutdown,
             "opens the file with expect: a missing path panics"
         ),
         mutant!(
+            task04,
+            "task04_csv_parser",
             "empty_file_accepted",
-            EmptyFileAccepted,
+            Buggy(EmptyFileAccepted),
             Check::GracefulShutdown,
             "returns Ok with zero counts for a file without a header"
         ),

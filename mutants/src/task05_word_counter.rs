@@ -3,7 +3,7 @@
 //! The body uses detached threads and join handles (the Go shape, `go` and `wg.Wait()`) rather
 //! than the model answer's scope, so the error-path mistakes it plants can return early or block.
 
-use crate::{Mutant, Mutated};
+use crate::Mutant;
 use harness::contracts::task05_word_counter::{Counts, WordCounter};
 use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
@@ -166,100 +166,110 @@ impl WordCounter for Buggy {
     }
 }
 
-macro_rules! mutant {
-    ($name:literal, $bug:expr, $breaks:expr, $what:literal) => {{
-        static S: Mutated = Mutated {
-            name: concat!("task05_word_counter::", $name),
-            task05: Some(&Buggy($bug)),
-            ..Mutated::NONE
-        };
-        Mutant {
-            name: S.name,
-            bug: $what,
-            breaks: $breaks,
-            solution: &S,
-        }
-    }};
-}
-
 pub fn mutants() -> Vec<Mutant> {
     use Bug::*;
     vec![
         mutant!(
+            task05,
+            "task05_word_counter",
             "merge_overwrites",
-            MergeOverwrites,
+            Buggy(MergeOverwrites),
             Check::Requirement,
             "the consumer merges with insert(), so the last file's count of a word wins"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "splits_on_whitespace_only",
-            SplitsOnWhitespace,
+            Buggy(SplitsOnWhitespace),
             Check::Requirement,
             "tokenises with split_whitespace, so punctuation sticks to words"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "forgets_to_lowercase",
-            ForgetsLowercase,
+            Buggy(ForgetsLowercase),
             Check::Requirement,
             "counts \"Word\" and \"word\" apart"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "one_worker_short",
-            OneWorkerShort,
+            Buggy(OneWorkerShort),
             Check::PoolSize,
             "spawns workers - 1 threads"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "collects_file_list_up_front",
-            CollectsFilesUpFront,
+            Buggy(CollectsFilesUpFront),
             Check::BufferSize,
             "collects every path into a Vec before feeding the workers"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "ignores_missing_file",
-            IgnoresMissingFile,
+            Buggy(IgnoresMissingFile),
             Check::ErrorsHandled,
             "a file that cannot be read counts as empty, and the run returns Ok"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "unwraps_file_read",
-            UnwrapsRead,
+            Buggy(UnwrapsRead),
             Check::ErrorsHandled,
             "read_to_string(path).unwrap(): a missing file panics its worker"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "returns_before_workers_stop",
-            ReturnsBeforeWorkersStop,
+            Buggy(ReturnsBeforeWorkersStop),
             Check::ErrorsHandled,
             "returns the first error at once, leaving workers mid-file"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "joins_workers_before_draining",
-            JoinsBeforeDraining,
+            Buggy(JoinsBeforeDraining),
             Check::ErrorsHandled,
             "on the first error, joins the workers while nobody reads their results: deadlock"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "tie_break_reversed",
-            TieBreakReversed,
+            Buggy(TieBreakReversed),
             Check::Stretch,
             "top_ten breaks ties in descending word order"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "leaked_thread",
-            LeakedThread,
+            Buggy(LeakedThread),
             Check::NoLeaks,
             "starts a reporter thread that never ends"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "zero_workers_hang",
-            NoZeroCheck,
+            Buggy(NoZeroCheck),
             Check::GracefulShutdown,
             "accepts zero workers: the producer blocks on a channel nobody reads"
         ),
         mutant!(
+            task05,
+            "task05_word_counter",
             "empty_list_accepted",
-            NoEmptyCheck,
+            Buggy(NoEmptyCheck),
             Check::GracefulShutdown,
             "returns Ok(empty counts) on no files instead of EmptyInput"
         ),

@@ -1,14 +1,16 @@
 //! Task 1, Squarer: what decides whether a solution meets it.
 
+use crate::support;
 use harness::contracts::task01_squarer::{Squared, Squarer, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
-use harness::ledger::Ledger;
+use harness::hold::while_held;
+use harness::ledger::{Ledger, Snapshot};
 use harness::probe::{Gate, Jobs, Probe};
 use harness::scenario::attempted;
-use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Scenario};
+use harness::timing::{GET_GOING, QUIET, WITHIN};
+use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome, Scenario};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The seed's pool: 4 workers; buffers smaller than the input, so their bounds show.
 const CFG: PoolConfig = PoolConfig {
@@ -17,43 +19,33 @@ const CFG: PoolConfig = PoolConfig {
     results_buffer: 8,
 };
 const N: usize = 100;
-const QUIET: Duration = Duration::from_millis(30);
-/// How long a held pool may take to get its workers going; a pool short of workers waits it out.
-const WITHIN: Duration = Duration::from_secs(1);
 
 pub fn scenarios() -> Vec<Scenario> {
-    let s = |name, checks, about, body| Scenario {
-        task: TASK,
-        name,
-        checks,
-        about,
-        body,
-    };
     vec![
-        s("every_square_exactly_once", &[Check::Requirement, Check::GracefulShutdown],
-          "100 numbers in, each square out exactly once with its input index", every_square_exactly_once),
-        s("runs_exactly_the_configured_workers", &[Check::PoolSize],
-          "with every job held, exactly 4 jobs run at once", runs_exactly_the_configured_workers),
-        s("jobs_channel_holds_at_most_its_buffer", &[Check::BufferSize],
-          "with workers held, the pool takes at most jobs_buffer jobs beyond those running, plus one in the producer's hand",
-          jobs_channel_holds_at_most_its_buffer),
-        s("results_channel_holds_at_most_its_buffer", &[Check::BufferSize],
-          "with the consumer held, at most results_buffer results wait, plus one in each blocked worker's hand",
-          results_channel_holds_at_most_its_buffer),
-        s("results_end_once_after_the_last_worker", &[Check::CloseOnce],
-          "the call returns (the results stream ends) only after the last job finished, and nothing runs after it",
-          results_end_once_after_the_last_worker),
-        s("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
-          "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
-        s("one_slot_buffers_do_not_deadlock", &[Check::GracefulShutdown],
-          "buffers of one job and one result still drain 200 numbers", one_slot_buffers_do_not_deadlock),
-        s("zero_workers_is_refused", &[Check::GracefulShutdown],
-          "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
-        s("empty_input_is_refused", &[Check::GracefulShutdown],
-          "no numbers gets PoolError::EmptyInput, not a hang", empty_input_is_refused),
-        s("stretch_results_in_input_order", &[Check::Stretch],
-          "square_all_in_order emits by input index even when jobs finish out of order",
-          stretch_results_in_input_order),
+        TASK.scenario("every_square_exactly_once", &[Check::Requirement, Check::GracefulShutdown],
+            "100 numbers in, each square out exactly once with its input index", every_square_exactly_once),
+        TASK.scenario("runs_exactly_the_configured_workers", &[Check::PoolSize],
+            "with every job held, exactly 4 jobs run at once", runs_exactly_the_configured_workers),
+        TASK.scenario("jobs_channel_holds_at_most_its_buffer", &[Check::BufferSize],
+            "with workers held, the pool takes at most jobs_buffer jobs beyond those running, plus one in the producer's hand",
+            jobs_channel_holds_at_most_its_buffer),
+        TASK.scenario("results_channel_holds_at_most_its_buffer", &[Check::BufferSize],
+            "with the consumer held, at most results_buffer results wait, plus one in each blocked worker's hand",
+            results_channel_holds_at_most_its_buffer),
+        TASK.scenario("results_end_once_after_the_last_worker", &[Check::CloseOnce],
+            "the call returns (the results stream ends) only after the last job finished, and nothing runs after it",
+            results_end_once_after_the_last_worker),
+        TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
+            "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
+        TASK.scenario("one_slot_buffers_do_not_deadlock", &[Check::GracefulShutdown],
+            "buffers of one job and one result still drain 200 numbers", one_slot_buffers_do_not_deadlock),
+        TASK.scenario("zero_workers_is_refused", &[Check::GracefulShutdown],
+            "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
+        TASK.scenario("empty_input_is_refused", &[Check::GracefulShutdown],
+            "no numbers gets PoolError::EmptyInput, not a hang", empty_input_is_refused),
+        TASK.scenario("stretch_results_in_input_order", &[Check::Stretch],
+            "square_all_in_order emits by input index even when jobs finish out of order",
+            stretch_results_in_input_order),
     ]
 }
 
@@ -73,13 +65,7 @@ fn jobs(ledger: &Arc<Ledger>, input: Vec<i64>) -> Jobs<i64> {
 }
 
 fn returned(what: &str, r: Result<(), PoolError>) -> Result<(), Failure> {
-    r.map_err(|e| {
-        Failure::new(
-            Check::Requirement,
-            format!("{what} returns Ok(())"),
-            format!("it returned Err({e})"),
-        )
-    })
+    support::returned(Check::Requirement, &format!("{what} returns Ok(())"), r)
 }
 
 /// Runs `square_all` with a sink that records every delivery; returns what was emitted.
@@ -139,29 +125,16 @@ fn every_square_exactly_once(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
 }
 
 /// Holds every job at a gate, lets the pool fill up, and returns the settled counters.
-fn held_pool(
-    sq: &dyn Squarer,
-    ctx: &mut Ctx,
-    cfg: PoolConfig,
-) -> Result<harness::ledger::Snapshot, Failure> {
+fn held_pool(sq: &dyn Squarer, ctx: &mut Ctx, cfg: PoolConfig) -> Result<Snapshot, Failure> {
     let input = numbers(ctx, N);
     let ledger = ctx.ledger("squares");
     let gate = Gate::closed();
-    let g = gate.clone();
-    let probe = Probe::new(ledger.clone()).with_hook(move |_| g.wait());
-    std::thread::scope(|s| {
-        let _open = gate.open_on_drop();
-        let l = ledger.clone();
-        let pool = s.spawn(move || run_all(sq, cfg, &l, input, probe));
-        ctx.stage("holding every job at a gate until the pool fills up");
-        ledger.wait_for(WITHIN, |s| s.started >= cfg.workers as u64);
-        let held = ledger.settle(QUIET, WITHIN);
-        gate.open();
-        ctx.stage("waiting for square_all to return after opening the gate");
-        let (r, _) = pool.join().expect("run_all does not panic");
-        returned("square_all", r)?;
-        Ok(held)
-    })
+    let probe = Probe::new(ledger.clone()).gated(&gate);
+    let (held, (r, _)) = while_held(ctx, &ledger, &gate, cfg.workers as u64, || {
+        run_all(sq, cfg, &ledger, input, probe)
+    });
+    returned("square_all", r)?;
+    Ok(held)
 }
 
 fn runs_exactly_the_configured_workers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
@@ -209,7 +182,7 @@ fn results_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mu
             r
         });
         ctx.stage("holding the consumer at its first result until the pool fills up");
-        ledger.wait_for(WITHIN, |s| s.delivered >= 1);
+        ledger.wait_for(GET_GOING, |s| s.delivered >= 1);
         let held = ledger.settle(QUIET, WITHIN);
         consumer.open();
         ctx.stage("waiting for square_all to return after releasing the consumer");
@@ -290,13 +263,10 @@ fn no_thread_outlives_the_pool(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
     let sq = attempted(sol.task01(), TASK)?;
     let input = numbers(ctx, N);
     let ledger = ctx.ledger("squares");
-    let before = leak::Baseline::now();
-    ctx.stage("waiting for square_all to return");
-    let (r, _) = run_all(sq, CFG, &ledger, input, Probe::new(ledger.clone()));
-    returned("square_all", r)?;
-    ctx.stage("waiting for the pool's threads to exit");
-    before.settled(Duration::from_millis(500), Check::NoLeaks)?;
-    Ok(())
+    support::no_thread_outlives(ctx, "square_all", || {
+        let (r, _) = run_all(sq, CFG, &ledger, input, Probe::new(ledger.clone()));
+        returned("square_all", r)
+    })
 }
 
 fn one_slot_buffers_do_not_deadlock(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
@@ -330,7 +300,7 @@ fn refused(
 ) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
     let ledger = ctx.ledger("squares");
-    ctx.stage(format!("waiting for square_all to refuse {want:?}"));
+    ctx.stage(format!("waiting for square_all to refuse with {want:?}"));
     let (r, out) = run_all(sq, cfg, &ledger, input, Probe::new(ledger.clone()));
     ensure(r == Err(want.clone()) && out.is_empty(), || {
         Failure::new(

@@ -4,13 +4,15 @@
 //! what the solution emits with a sequential SHA-256 of the same bytes. Elapsed time comes from a
 //! [`ManualClock`] that the result sink moves, so the summary is exact.
 
+use crate::support;
 use harness::clock::ManualClock;
 use harness::contracts::task02_file_hasher::{FileHash, FileHasher, Summary, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
+use harness::hold::while_held;
 use harness::ledger::Ledger;
 use harness::probe::{Gate, Probe};
 use harness::scenario::attempted;
-use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Scenario};
+use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome, Scenario};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
@@ -19,42 +21,33 @@ use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
 
-const QUIET: Duration = Duration::from_millis(30);
-const WITHIN: Duration = Duration::from_secs(5);
 /// How far the clock moves for each result the solution hands over.
 const STEP: Duration = Duration::from_millis(7);
 /// Directories of every tree, nested; `empty` stays empty.
 const DIRS: [&str; 7] = ["", "a", "a/b", "a/b/c", "d", "d/e", "empty"];
 
 pub fn scenarios() -> Vec<Scenario> {
-    let s = |name, checks, about, body| Scenario {
-        task: TASK,
-        name,
-        checks,
-        about,
-        body,
-    };
     vec![
-        s("hashes_equal_sequential_sha256", &[Check::Requirement],
-          "every regular file of a nested tree is emitted once, with the SHA-256 a sequential hash computes; no directory is emitted or logged",
-          hashes_equal_sequential_sha256),
-        s("runs_num_cpu_workers", &[Check::PoolSize],
-          "with every file held, exactly NumCPU (at least 2) files are hashed at once",
-          runs_num_cpu_workers),
-        s("unreadable_entries_logged_and_skipped", &[Check::ErrorsHandled],
-          "a dangling symlink, a FIFO and a file removed mid-walk are each logged with their path and skipped; every other file is still hashed",
-          unreadable_entries_logged_and_skipped),
-        s("summary_line_exact", &[Check::Stretch],
-          "the summary counts the files and bytes hashed and the clock's time from before the walk to after the last result",
-          summary_line_exact),
-        s("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
-          "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
-        s("zero_workers_is_refused", &[Check::GracefulShutdown],
-          "zero workers gets PoolError::ZeroWorkers at once, nothing emitted", zero_workers_is_refused),
-        s("missing_root_is_refused", &[Check::GracefulShutdown],
-          "a root that does not exist gets PoolError::MissingPath naming it, nothing emitted", missing_root_is_refused),
-        s("empty_directory_is_refused", &[Check::GracefulShutdown],
-          "an empty root directory gets PoolError::EmptyInput, nothing emitted", empty_directory_is_refused),
+        TASK.scenario("hashes_equal_sequential_sha256", &[Check::Requirement],
+            "every regular file of a nested tree is emitted once, with the SHA-256 a sequential hash computes; no directory is emitted or logged",
+            hashes_equal_sequential_sha256),
+        TASK.scenario("runs_num_cpu_workers", &[Check::PoolSize],
+            "with every file held, exactly NumCPU (at least 2) files are hashed at once",
+            runs_num_cpu_workers),
+        TASK.scenario("unreadable_entries_logged_and_skipped", &[Check::ErrorsHandled],
+            "a dangling symlink, a FIFO and a file removed mid-walk are each logged with their path and skipped; every other file is still hashed",
+            unreadable_entries_logged_and_skipped),
+        TASK.scenario("summary_line_exact", &[Check::Stretch],
+            "the summary counts the files and bytes hashed and the clock's time from before the walk to after the last result",
+            summary_line_exact),
+        TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
+            "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
+        TASK.scenario("zero_workers_is_refused", &[Check::GracefulShutdown],
+            "zero workers gets PoolError::ZeroWorkers at once, nothing emitted", zero_workers_is_refused),
+        TASK.scenario("missing_root_is_refused", &[Check::GracefulShutdown],
+            "a root that does not exist gets PoolError::MissingPath naming it, nothing emitted", missing_root_is_refused),
+        TASK.scenario("empty_directory_is_refused", &[Check::GracefulShutdown],
+            "an empty root directory gets PoolError::EmptyInput, nothing emitted", empty_directory_is_refused),
     ]
 }
 
@@ -148,14 +141,20 @@ fn run(
     Run { result, out }
 }
 
+/// Runs `hash_tree` over `tree` as the seed does (NumCPU workers), no job held or changed.
+fn run_seed_pool(fh: &dyn FileHasher, tree: &Tree, ledger: &Arc<Ledger>) -> Run {
+    run(
+        fh,
+        cfg(PoolConfig::num_cpu()),
+        tree.root(),
+        ledger,
+        Probe::new(ledger.clone()),
+    )
+}
+
 fn returned(check: Check, r: &Result<Summary, PoolError>) -> Result<Summary, Failure> {
-    r.clone().map_err(|e| {
-        Failure::new(
-            check,
-            "hash_tree returns Ok(summary)",
-            format!("it returned Err({e})"),
-        )
-        .hint("a file that cannot be hashed is logged and skipped; it never fails the whole run")
+    support::returned(check, "hash_tree returns Ok(summary)", r.clone()).map_err(|f| {
+        f.hint("a file that cannot be hashed is logged and skipped; it never fails the whole run")
     })
 }
 
@@ -233,13 +232,7 @@ fn hashes_equal_sequential_sha256(sol: &'static dyn Solution, ctx: &mut Ctx) -> 
     let tree = tree(ctx, 40);
     let ledger = ctx.ledger("files");
     ctx.stage("waiting for hash_tree to return");
-    let run = run(
-        fh,
-        cfg(PoolConfig::num_cpu()),
-        tree.root(),
-        &ledger,
-        Probe::new(ledger.clone()),
-    );
+    let run = run_seed_pool(fh, &tree, &ledger);
     returned(Check::Requirement, &run.result)?;
     compare(&tree, &run.out, Check::Requirement)?;
     let logged = problems(ctx);
@@ -262,21 +255,11 @@ fn runs_num_cpu_workers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let tree = tree(ctx, 3 * workers);
     let ledger = ctx.ledger("files");
     let gate = Gate::closed();
-    let g = gate.clone();
-    let probe = Probe::new(ledger.clone()).with_hook(move |_| g.wait());
-    let held = std::thread::scope(|s| {
-        let _open = gate.open_on_drop();
-        let (l, root) = (ledger.clone(), tree.root());
-        let pool = s.spawn(move || run(fh, cfg(workers), root, &l, probe));
-        ctx.stage("holding every file at a gate until the pool fills up");
-        ledger.wait_for(WITHIN, |s| s.started >= workers as u64);
-        let held = ledger.settle(QUIET, WITHIN);
-        gate.open();
-        ctx.stage("waiting for hash_tree to return after opening the gate");
-        let run = pool.join().expect("run does not panic");
-        returned(Check::PoolSize, &run.result)?;
-        Ok::<_, Failure>(held)
-    })?;
+    let probe = Probe::new(ledger.clone()).gated(&gate);
+    let (held, run) = while_held(ctx, &ledger, &gate, workers as u64, || {
+        run(fh, cfg(workers), tree.root(), &ledger, probe)
+    });
+    returned(Check::PoolSize, &run.result)?;
     ensure_eq(
         Check::PoolSize,
         "files hashed at once with every file held",
@@ -361,13 +344,7 @@ fn summary_line_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let tree = tree(ctx, 24);
     let ledger = ctx.ledger("files");
     ctx.stage("waiting for hash_tree to return");
-    let run = run(
-        fh,
-        cfg(PoolConfig::num_cpu()),
-        tree.root(),
-        &ledger,
-        Probe::new(ledger.clone()),
-    );
+    let run = run_seed_pool(fh, &tree, &ledger);
     let got = returned(Check::Stretch, &run.result)?;
     let files = tree.files.len() as u64;
     let want = Summary {
@@ -397,19 +374,10 @@ fn no_thread_outlives_the_pool(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
     let fh = attempted(sol.task02(), TASK)?;
     let tree = tree(ctx, 20);
     let ledger = ctx.ledger("files");
-    let before = leak::Baseline::now();
-    ctx.stage("waiting for hash_tree to return");
-    let run = run(
-        fh,
-        cfg(PoolConfig::num_cpu()),
-        tree.root(),
-        &ledger,
-        Probe::new(ledger.clone()),
-    );
-    returned(Check::NoLeaks, &run.result)?;
-    ctx.stage("waiting for the pool's threads to exit");
-    before.settled(Duration::from_millis(500), Check::NoLeaks)?;
-    Ok(())
+    support::no_thread_outlives(ctx, "hash_tree", || {
+        let run = run_seed_pool(fh, &tree, &ledger);
+        returned(Check::NoLeaks, &run.result).map(drop)
+    })
 }
 
 fn refused(

@@ -4,18 +4,19 @@
 //! the file was generated: each record is made valid or given one named flaw, so the scenario
 //! knows the answer without parsing anything itself.
 
+use crate::support;
 use harness::alloc;
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, HEADER, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
+use harness::hold::while_held;
 use harness::ledger::{Ledger, Snapshot};
 use harness::probe::{Gate, Probe};
 use harness::scenario::attempted;
-use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Scenario, Stop};
+use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome, Scenario, Stop};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use tempfile::TempDir;
 
 /// The seed's pool: 16 workers; buffers of 16, far smaller than any input, so their bound shows.
@@ -26,11 +27,6 @@ const CFG: PoolConfig = PoolConfig {
 };
 /// Records in the mixed files: enough for every flaw many times over, and for 16 held workers.
 const N: usize = 400;
-const QUIET: Duration = Duration::from_millis(30);
-const WITHIN: Duration = Duration::from_secs(5);
-/// How long to wait for every worker to hold a record. A correct pool gets there in milliseconds;
-/// a pool with too few workers waits it out in full, and its verdict then says how many ran.
-const HOLD: Duration = Duration::from_millis(800);
 
 /// The wide file of `memory_stays_bounded`: names of 256 to 1024 bytes keep the record count (and
 /// so the suite's time) small while the file is 24 MiB, about 20 times the memory bound.
@@ -40,36 +36,29 @@ const NAME_LEN: std::ops::RangeInclusive<usize> = 256..=1024;
 const MAX_RECORD: usize = 6 + 1024 + 3 + 3;
 
 pub fn scenarios() -> Vec<Scenario> {
-    let s = |name, checks, about, body| Scenario {
-        task: TASK,
-        name,
-        checks,
-        about,
-        body,
-    };
     vec![
-        s("counts_valid_rows_and_errors", &[Check::Requirement, Check::ErrorsHandled],
-          "400 records mixing valid rows (quoted names with commas, quotes and line breaks) and every kind of malformed record: exact valid and error counts",
-          counts_valid_rows_and_errors),
-        s("runs_sixteen_workers", &[Check::PoolSize],
-          "with every record held, exactly 16 records are parsed at once", runs_sixteen_workers),
-        s("memory_stays_bounded", &[Check::BufferSize],
-          "a 24 MiB file with the workers held at first: peak heap stays within a few times the buffers' worth of records",
-          memory_stays_bounded),
-        s("histogram_exact", &[Check::Stretch],
-          "the score histogram (bucket score / 10, 100 in bucket 10) counts valid rows only, exactly",
-          histogram_exact),
-        s("panicking_row_counts_as_error", &[Check::ErrorsHandled, Check::GracefulShutdown],
-          "a record whose parse panics is counted as an error and every other record is still counted",
-          panicking_row_counts_as_error),
-        s("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
-          "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
-        s("zero_workers_is_refused", &[Check::GracefulShutdown],
-          "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
-        s("missing_path_is_refused", &[Check::GracefulShutdown],
-          "a path that does not exist gets PoolError::MissingPath(path), not a panic", missing_path_is_refused),
-        s("empty_file_is_refused", &[Check::GracefulShutdown],
-          "a file without even a header gets PoolError::EmptyInput", empty_file_is_refused),
+        TASK.scenario("counts_valid_rows_and_errors", &[Check::Requirement, Check::ErrorsHandled],
+            "400 records mixing valid rows (quoted names with commas, quotes and line breaks) and every kind of malformed record: exact valid and error counts",
+            counts_valid_rows_and_errors),
+        TASK.scenario("runs_sixteen_workers", &[Check::PoolSize],
+            "with every record held, exactly 16 records are parsed at once", runs_sixteen_workers),
+        TASK.scenario("memory_stays_bounded", &[Check::BufferSize],
+            "a 24 MiB file with the workers held at first: peak heap stays within a few times the buffers' worth of records",
+            memory_stays_bounded),
+        TASK.scenario("histogram_exact", &[Check::Stretch],
+            "the score histogram (bucket score / 10, 100 in bucket 10) counts valid rows only, exactly",
+            histogram_exact),
+        TASK.scenario("panicking_row_counts_as_error", &[Check::ErrorsHandled, Check::GracefulShutdown],
+            "a record whose parse panics is counted as an error and every other record is still counted",
+            panicking_row_counts_as_error),
+        TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
+            "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
+        TASK.scenario("zero_workers_is_refused", &[Check::GracefulShutdown],
+            "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
+        TASK.scenario("missing_path_is_refused", &[Check::GracefulShutdown],
+            "a path that does not exist gets PoolError::MissingPath(path), not a panic", missing_path_is_refused),
+        TASK.scenario("empty_file_is_refused", &[Check::GracefulShutdown],
+            "a file without even a header gets PoolError::EmptyInput", empty_file_is_refused),
     ]
 }
 
@@ -273,21 +262,17 @@ type Called = Result<Result<CsvSummary, PoolError>, String>;
 
 /// Calls `parse_file`, turning a panic into its message.
 fn call(csv: &dyn CsvParser, cfg: PoolConfig, path: &Path, probe: Probe<u64>) -> Called {
-    catch_unwind(AssertUnwindSafe(|| csv.parse_file(cfg, path, probe))).map_err(|p| {
-        p.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "<non-string panic payload>".into())
-    })
+    catch_unwind(AssertUnwindSafe(|| csv.parse_file(cfg, path, probe)))
+        .map_err(|p| support::panic_message(&*p))
 }
 
 /// The summary, or a failure under `check` saying why there is none.
 fn returned(check: Check, called: Called) -> Result<CsvSummary, Failure> {
     let expected = "parse_file returns Ok(summary)";
     match called {
-        Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => Err(Failure::new(check, expected, format!("it returned Err({e:?})"))
-            .hint("a malformed or panicking record is counted as an error, never a reason to stop the run")),
+        Ok(r) => support::returned(check, expected, r).map_err(|f| {
+            f.hint("a malformed or panicking record is counted as an error, never a reason to stop the run")
+        }),
         Err(msg) => Err(Failure::new(check, expected, format!("it panicked: {msg}"))
             .hint("no panic may escape the pool: wrap each record's work in std::panic::catch_unwind \
                    inside the worker and count a panic as an error; with std::thread::scope, a panicking \
@@ -341,8 +326,8 @@ fn counts_valid_rows_and_errors(sol: &'static dyn Solution, ctx: &mut Ctx) -> Ou
     Ok(())
 }
 
-/// Holds every record at a gate until the pool has taken all it will take, then lets go; returns
-/// the counters while held and what `parse_file` returned.
+/// Holds every record at a gate until 16 workers hold one each (or the pool has taken all it
+/// will take), then lets go; returns the counters while held and what `parse_file` returned.
 fn held(
     parser: &dyn CsvParser,
     ctx: &Ctx,
@@ -350,20 +335,9 @@ fn held(
     path: &Path,
 ) -> (Snapshot, Called) {
     let gate = Gate::closed();
-    let g = gate.clone();
-    let probe = Probe::new(ledger.clone()).with_hook(move |_| g.wait());
-    std::thread::scope(|s| {
-        let _open = gate.open_on_drop();
-        let pool = s.spawn(move || call(parser, CFG, path, probe));
-        ctx.stage("holding every record at a gate until 16 workers hold one each");
-        ledger.wait_for(HOLD, |s| s.started >= CFG.workers as u64);
-        let snap = ledger.settle(QUIET, WITHIN);
-        gate.open();
-        ctx.stage("waiting for parse_file to return after opening the gate");
-        let called = pool
-            .join()
-            .unwrap_or_else(|_| Err("the calling thread panicked".into()));
-        (snap, called)
+    let probe = Probe::new(ledger.clone()).gated(&gate);
+    while_held(ctx, ledger, &gate, CFG.workers as u64, || {
+        call(parser, CFG, path, probe)
     })
 }
 
@@ -490,15 +464,10 @@ fn no_thread_outlives_the_pool(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
     let parser = attempted(sol.task04(), TASK)?;
     let csv = mixed(ctx, N);
     let ledger = ctx.ledger("records");
-    let before = leak::Baseline::now();
-    ctx.stage("waiting for parse_file to return");
-    returned(
-        Check::NoLeaks,
-        call(parser, CFG, &csv.path, Probe::new(ledger)),
-    )?;
-    ctx.stage("waiting for the pool's threads to exit");
-    before.settled(Duration::from_millis(500), Check::NoLeaks)?;
-    Ok(())
+    support::no_thread_outlives(ctx, "parse_file", || {
+        let called = call(parser, CFG, &csv.path, Probe::new(ledger));
+        returned(Check::NoLeaks, called).map(drop)
+    })
 }
 
 fn refused(

@@ -1,16 +1,18 @@
 //! Task 5, Word Counter: what decides whether a solution meets it.
 
+use crate::support;
 use harness::contracts::task05_word_counter::{Counts, WordCounter, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
+use harness::hold::while_held;
 use harness::ledger::{Ledger, Snapshot};
 use harness::probe::{Gate, Jobs, Probe};
 use harness::scenario::attempted;
+use harness::timing::{EXIT_GRACE, GET_GOING, QUIET, WITHIN};
 use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Scenario, Stop};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A small pool whose buffers are smaller than the input, so their bounds show.
 const CFG: PoolConfig = PoolConfig {
@@ -18,41 +20,29 @@ const CFG: PoolConfig = PoolConfig {
     jobs_buffer: 2,
     results_buffer: 2,
 };
-const QUIET: Duration = Duration::from_millis(30);
-const WITHIN: Duration = Duration::from_secs(5);
-/// How long a held pool gets to start its workers: under the watchdog's 1 s stall, so a pool that
-/// never fills up is reported by what it did, not as a hang.
-const HOLD_WAIT: Duration = Duration::from_millis(700);
 
 pub fn scenarios() -> Vec<Scenario> {
-    let s = |name, checks, about, body| Scenario {
-        task: TASK,
-        name,
-        checks,
-        about,
-        body,
-    };
     vec![
-        s("equals_sequential_count", &[Check::Requirement],
-          "16 generated corpora (mixed case, unicode letters and digits, punctuation) count exactly as a sequential count does",
-          equals_sequential_count),
-        s("runs_num_cpu_workers", &[Check::PoolSize],
-          "with every file held, NumCPU (at least 2) files are counted at once", runs_num_cpu_workers),
-        s("files_taken_at_most_a_buffer_ahead", &[Check::BufferSize],
-          "with workers held, the pool takes at most jobs_buffer files beyond those being counted, plus one in the producer's hand",
-          files_taken_at_most_a_buffer_ahead),
-        s("missing_file_is_reported", &[Check::ErrorsHandled],
-          "a path that does not exist ends the run with PoolError::MissingPath naming it, after every worker stopped, leaving no thread behind",
-          missing_file_is_reported),
-        s("stretch_top_ten_with_ties", &[Check::Stretch],
-          "top_ten lists the ten most frequent words, ties in ascending byte order, including across 10th place",
-          stretch_top_ten_with_ties),
-        s("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
-          "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
-        s("zero_workers_is_refused", &[Check::GracefulShutdown],
-          "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
-        s("empty_file_list_is_refused", &[Check::GracefulShutdown],
-          "no files gets PoolError::EmptyInput, not a hang or an empty count", empty_file_list_is_refused),
+        TASK.scenario("equals_sequential_count", &[Check::Requirement],
+            "16 generated corpora (mixed case, unicode letters and digits, punctuation) count exactly as a sequential count does",
+            equals_sequential_count),
+        TASK.scenario("runs_num_cpu_workers", &[Check::PoolSize],
+            "with every file held, NumCPU (at least 2) files are counted at once", runs_num_cpu_workers),
+        TASK.scenario("files_taken_at_most_a_buffer_ahead", &[Check::BufferSize],
+            "with workers held, the pool takes at most jobs_buffer files beyond those being counted, plus one in the producer's hand",
+            files_taken_at_most_a_buffer_ahead),
+        TASK.scenario("missing_file_is_reported", &[Check::ErrorsHandled],
+            "a path that does not exist ends the run with PoolError::MissingPath naming it, after every worker stopped, leaving no thread behind",
+            missing_file_is_reported),
+        TASK.scenario("stretch_top_ten_with_ties", &[Check::Stretch],
+            "top_ten lists the ten most frequent words, ties in ascending byte order, including across 10th place",
+            stretch_top_ten_with_ties),
+        TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
+            "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
+        TASK.scenario("zero_workers_is_refused", &[Check::GracefulShutdown],
+            "zero workers gets PoolError::ZeroWorkers at once, not a hang", zero_workers_is_refused),
+        TASK.scenario("empty_file_list_is_refused", &[Check::GracefulShutdown],
+            "no files gets PoolError::EmptyInput, not a hang or an empty count", empty_file_list_is_refused),
     ]
 }
 
@@ -112,13 +102,7 @@ fn sequential_count(texts: &[String]) -> Counts {
 }
 
 fn counted(r: Result<Counts, PoolError>) -> Result<Counts, Failure> {
-    r.map_err(|e| {
-        Failure::new(
-            Check::Requirement,
-            "count_words returns Ok(counts)",
-            format!("it returned Err({e:?})"),
-        )
-    })
+    support::returned(Check::Requirement, "count_words returns Ok(counts)", r)
 }
 
 /// 32 bytes for proptest's ChaCha from the run's seed (splitmix64), so `--exact` replays them.
@@ -247,24 +231,14 @@ fn held_pool(wc: &dyn WordCounter, ctx: &mut Ctx, cfg: PoolConfig) -> Result<Sna
     let paths = write_files(dir.path(), &texts);
     let ledger = ctx.ledger("files");
     let gate = Gate::closed();
-    let g = gate.clone();
-    let probe = Probe::new(ledger.clone()).with_hook(move |_| g.wait());
-    std::thread::scope(|s| {
-        let _open = gate.open_on_drop();
-        let l = ledger.clone();
-        let pool = s.spawn(move || {
-            let r = wc.count_words(cfg, jobs(&l, paths), probe);
-            l.close();
-            r
-        });
-        ctx.stage("holding every file's job at a gate until the pool fills up");
-        ledger.wait_for(HOLD_WAIT, |s| s.started >= cfg.workers as u64);
-        let held = ledger.settle(QUIET, WITHIN);
-        gate.open();
-        ctx.stage("waiting for count_words to return after opening the gate");
-        counted(pool.join().expect("count_words does not panic"))?;
-        Ok(held)
-    })
+    let probe = Probe::new(ledger.clone()).gated(&gate);
+    let (held, r) = while_held(ctx, &ledger, &gate, cfg.workers as u64, || {
+        let r = wc.count_words(cfg, jobs(&ledger, paths), probe);
+        ledger.close();
+        r
+    });
+    counted(r)?;
+    Ok(held)
 }
 
 fn runs_num_cpu_workers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
@@ -343,18 +317,14 @@ fn missing_file_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
             r
         });
         ctx.stage("holding the first file while the other worker meets the missing one");
-        ledger.wait_for(HOLD_WAIT, |s| s.started >= 2);
+        ledger.wait_for(GET_GOING, |s| s.started >= 2);
         let early = ledger.settle(QUIET, WITHIN);
         gate.open();
         ctx.stage("waiting for count_words to return after releasing the held file");
         (early, pool.join())
     });
     let r = joined.map_err(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let msg = support::panic_message(&*p);
         Failure::new(
             Check::ErrorsHandled,
             format!("Err({:?})", PoolError::MissingPath(missing.clone())),
@@ -395,7 +365,7 @@ fn missing_file_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
         )
     })?;
     ctx.stage("waiting for the pool's threads to exit after the error");
-    before.settled(Duration::from_millis(500), Check::ErrorsHandled)?;
+    before.settled(EXIT_GRACE, Check::ErrorsHandled)?;
     Ok(())
 }
 
@@ -455,12 +425,9 @@ fn no_thread_outlives_the_pool(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
     let dir = tempdir();
     let paths = write_files(dir.path(), &texts);
     let ledger = ctx.ledger("files");
-    let before = leak::Baseline::now();
-    ctx.stage("waiting for count_words to return");
-    counted(wc.count_words(CFG, jobs(&ledger, paths), Probe::new(ledger.clone())))?;
-    ctx.stage("waiting for the pool's threads to exit");
-    before.settled(Duration::from_millis(500), Check::NoLeaks)?;
-    Ok(())
+    support::no_thread_outlives(ctx, "count_words", || {
+        counted(wc.count_words(CFG, jobs(&ledger, paths), Probe::new(ledger.clone()))).map(drop)
+    })
 }
 
 fn refused(

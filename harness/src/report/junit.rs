@@ -87,3 +87,11 @@ pub fn junit(run: &Run) -> String {
     x += "  </testsuite>\n</testsuites>\n";
     x
 }
+
+/// The report of a run where nothing could run: one errored test case carrying the message.
+pub fn junit_error(message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"poolcheck\" tests=\"1\" failures=\"0\" errors=\"1\">\n  <testsuite name=\"poolcheck\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"poolcheck\" name=\"build\">\n      <error message=\"nothing could run\">{}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n",
+        esc(message)
+    )
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerates REPORT.md: the conformance report of the reference solutions (every scenario, the
+# task x checklist matrix), the loom model check, the mutant -> caught-by table and the benchmarks.
+# Usage: ci/report.sh            (HARNESS_SEED defaults to 1 so the report is reproducible)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HARNESS_SEED="${HARNESS_SEED:-1}"
+out=target/poolcheck
+rm -rf "$out"
+mkdir -p "$out"
+POOLCHECK_OUT="$out" cargo test -q -p harness --test suite --test mutants
+bash ci/loom.sh 2>&1 | grep -E '^test |^test result' > "$out/loom.txt"
+cargo bench -q -p benches -- --warm-up-time 1 --measurement-time 3 > "$out/bench.txt" 2>&1
+python3 ci/compose_report.py "$out" > REPORT.md
+echo "REPORT.md written"
