@@ -24,15 +24,16 @@ done
 # mutants.md rows: | `name` | bug | check it must be blamed on | caught by |
 rows=$(grep -E '^\| `task' "$out/mutants.md" | awk -F'|' '{gsub(/[ `]/,"",$2); gsub(/ /,"",$4); print $2" "$4}')
 [ -n "$rows" ] || { say "no mutants listed in $out/mutants.md"; exit 1; }
-n=0
+n=0 bad=0
 while read -r name check; do
   n=$((n+1))
   dir="$out/grade/mutants/${name//::/__}"
   set +e; grade mutants --solution "$name" --only "${name%%::*}" --out "$dir"; code=$?; set -e
-  if [ "$code" != 1 ]; then say "FAIL: mutant $name exited $code (want 1)"; fail=1
-  elif ! grep -q "fail: $check" "$dir/report.md"; then say "FAIL: mutant $name's report does not blame $check"; fail=1
+  if [ "$code" != 1 ]; then say "FAIL: mutant $name exited $code (want 1)"; fail=1; bad=$((bad+1))
+  elif ! grep -q "fail: $check" "$dir/report.md"; then say "FAIL: mutant $name's report does not blame $check"; fail=1; bad=$((bad+1))
   fi
 done <<< "$rows"
-say "$n mutants graded"
 [ "$fail" = 0 ] && say "all gates hold" || say "a gate failed"
+say "$n mutants graded; each must exit 1 and blame its checklist item"
+echo "gate: $((n-bad)) passed, $bad failed"
 exit "$fail"

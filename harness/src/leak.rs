@@ -1,6 +1,7 @@
 //! `no_leaks`: OS threads (and, for async pools, tokio tasks) return to their baseline.
 //!
-//! Modelled on Go's goleak: a thread may still be on its way out when the pool returns, so the
+//! Threads are counted from `/proc/self/task`; tokio tasks from the runtime's own metrics
+//! ([`tasks_settled`], for the async pools of the later tasks). Modelled on Go's goleak: a thread may still be on its way out when the pool returns, so the
 //! check retries with backoff before it fails, then names every thread that stayed.
 //! Counting threads is process-wide, which is why the runner runs one scenario at a time.
 
@@ -87,5 +88,75 @@ impl Baseline {
             std::thread::sleep(pause); // real time: backoff while threads exit, as goleak
             pause = (pause * 2).min(Duration::from_millis(50));
         }
+    }
+}
+
+/// Waits, in the runtime's own time (virtual under a paused clock), for the tasks alive on the
+/// current tokio runtime to fall back to `baseline`; if they do not within `within`, fails under
+/// `check`. `num_alive_tasks` is exact on the current-thread runtime the scenarios use.
+pub async fn tasks_settled(baseline: usize, within: Duration, check: Check) -> Result<(), Failure> {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let alive = metrics.num_alive_tasks();
+        if alive <= baseline {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Failure::new(
+                check,
+                format!("tokio tasks back to {baseline} once the pool returned"),
+                format!(
+                    "{alive} alive {} ms (runtime time) after it returned",
+                    within.as_millis()
+                ),
+            )
+            .hint(
+                "await every JoinHandle (or a JoinSet / TaskTracker) before returning, and make \
+                 each task's loop end when its input closes or its token is cancelled",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_left_running_is_a_leak_and_a_finished_one_is_not() {
+        let base = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        let done = tokio::spawn(async {});
+        done.await.unwrap();
+        assert_eq!(
+            tasks_settled(base, Duration::from_millis(50), Check::NoLeaks).await,
+            Ok(())
+        );
+        let _stuck = tokio::spawn(std::future::pending::<()>());
+        let leak = tasks_settled(base, Duration::from_millis(50), Check::NoLeaks).await;
+        assert!(leak.unwrap_err().observed.contains("1 alive"));
+    }
+
+    #[test]
+    fn a_thread_left_running_is_named() {
+        let base = Baseline::now();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let t = std::thread::Builder::new()
+            .name("stuck-worker".into())
+            .spawn(move || rx.recv())
+            .unwrap();
+        let leak = base
+            .settled(Duration::from_millis(20), Check::NoLeaks)
+            .unwrap_err();
+        assert!(leak.observed.contains("stuck-worker"), "{}", leak.observed);
+        drop(tx);
+        t.join().unwrap().unwrap_err();
+        assert_eq!(
+            base.settled(Duration::from_millis(500), Check::NoLeaks),
+            Ok(())
+        );
     }
 }

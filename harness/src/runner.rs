@@ -9,7 +9,6 @@ use crate::scenario::{Scenario, Task};
 use crate::verdict::{Failure, Stop};
 use crate::watchdog::{self, Limits};
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -157,7 +156,7 @@ pub fn test_main(solution: &'static dyn Solution, scenarios: Vec<Scenario>, repl
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Some(dir) = std::env::var_os("POOLCHECK_OUT") {
+    if let Some(dir) = report::out_dir() {
         let mut verdicts = verdicts.lock().unwrap_or_else(|p| p.into_inner()).clone();
         verdicts.sort_by_key(|v| v.task.number);
         let run = Run {
@@ -165,7 +164,7 @@ pub fn test_main(solution: &'static dyn Solution, scenarios: Vec<Scenario>, repl
             seed: runner.seed,
             verdicts,
         };
-        if let Err(e) = report::write_all(&PathBuf::from(dir), &run) {
+        if let Err(e) = report::write_all(&dir, &run) {
             eprintln!("poolcheck: could not write reports: {e}");
         }
     }

@@ -158,7 +158,7 @@ fn main() {
         }
     }));
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Some(dir) = std::env::var_os("POOLCHECK_OUT") {
+    if let Some(dir) = harness::report::out_dir() {
         if let Some(all) = verdicts().get(..) {
             let _ = std::fs::create_dir_all(&dir);
             let _ = std::fs::write(std::path::Path::new(&dir).join("mutants.md"), table(all));

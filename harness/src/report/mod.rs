@@ -20,6 +20,16 @@ pub struct Run {
     pub verdicts: Vec<Verdict>,
 }
 
+/// The directory `POOLCHECK_OUT` names, if set. A relative path is taken from the repository's
+/// root (test binaries run in their package's directory, which no user has in mind).
+pub fn out_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(std::env::var_os("POOLCHECK_OUT")?);
+    Some(match dir.is_relative() {
+        true => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir),
+        false => dir,
+    })
+}
+
 /// Writes `results.json`, `junit.xml` and `report.md` into `dir`, creating it.
 pub fn write_all(dir: &Path, run: &Run) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
