@@ -29,7 +29,9 @@ print("none. `task01_squarer::RacyLastWorkerCloses`, a race ordinary runs almost
 print("judged by the loom model instead.\n")
 print(read("mutants.md"))
 print("## Benchmarks\n")
-print("`cargo bench -p benches` (criterion; this machine: 2 cores). Mean time per run of 10,000 jobs.\n")
+print("`cargo bench -p benches` (criterion; this machine: 2 cores). Mean time per run of 10,000")
+print("jobs. `workers/N`: N workers, buffers of 64; `buffer/N`: 4 workers, buffers of N;")
+print("`in_order/4`: the stretch's reorder buffer on top of 4 workers, buffers of 64.\n")
 print("| benchmark | mean | throughput |\n|---|---|---|")
 for path in sorted(glob.glob("target/criterion/*/*/*/new/estimates.json")):
     parts = path.split(os.sep)

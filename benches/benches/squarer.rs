@@ -1,4 +1,5 @@
-//! Task 1's reference pool: throughput by worker count, and the cost of the in-order stretch.
+//! Task 1's reference pool: throughput by worker count (buffers fixed), by buffer size (workers
+//! fixed: a one-slot channel pays a thread wake-up per hand-off), and the in-order stretch.
 //! `cargo bench -p benches` (criterion writes its estimates under target/criterion).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -29,14 +30,25 @@ fn run(cfg: PoolConfig, in_order: bool) -> i64 {
 fn squarer(c: &mut Criterion) {
     let mut g = c.benchmark_group("task01_squarer");
     g.throughput(Throughput::Elements(N as u64));
+    let sized = |workers, buffer| PoolConfig {
+        workers,
+        jobs_buffer: buffer,
+        results_buffer: buffer,
+    };
     for workers in [1, 2, 4, 8] {
-        let cfg = PoolConfig::workers(workers);
-        g.bench_with_input(BenchmarkId::new("any_order", workers), &cfg, |b, cfg| {
+        let cfg = sized(workers, 64);
+        g.bench_with_input(BenchmarkId::new("workers", workers), &cfg, |b, cfg| {
+            b.iter(|| black_box(run(*cfg, false)))
+        });
+    }
+    for buffer in [1, 8, 256] {
+        let cfg = sized(4, buffer);
+        g.bench_with_input(BenchmarkId::new("buffer", buffer), &cfg, |b, cfg| {
             b.iter(|| black_box(run(*cfg, false)))
         });
     }
     g.bench_function(BenchmarkId::new("in_order", 4), |b| {
-        b.iter(|| black_box(run(PoolConfig::workers(4), true)))
+        b.iter(|| black_box(run(sized(4, 64), true)))
     });
     g.finish();
 }

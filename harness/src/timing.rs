@@ -18,7 +18,7 @@ pub const EXIT_GRACE: Duration = Duration::from_millis(500);
 /// Nothing moved and every thread the scenario started is asleep for this long: a deadlock.
 pub const DEADLOCK: Duration = Duration::from_millis(250);
 /// Nothing moved for this long, whatever the threads are doing: a hang (an endless loop, say).
-pub const STALL: Duration = Duration::from_secs(1);
+pub const STALL: Duration = Duration::from_secs(3);
 /// The most a scenario may take in all.
 pub const LIMIT: Duration = Duration::from_secs(60);
 

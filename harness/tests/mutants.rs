@@ -1,7 +1,8 @@
 //! The suite proves it can fail: every mutant must fail a scenario, and its report must name the
 //! checklist item it breaks; every scenario must catch at least one mutant; the reference must
 //! pass everything. With `POOLCHECK_OUT` set, the mutant → caught-by table is written there as
-//! `mutants.md` for REPORT.md.
+//! `mutants.md` for REPORT.md; with `POOLCHECK_TIMES` set, every verdict slower than 150 ms is
+//! listed, to keep this test fast.
 
 use harness::runner::{Runner, Status, Verdict};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -74,13 +75,6 @@ fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
 fn table(all: &[(mutants::Mutant, Vec<Verdict>)]) -> String {
     let mut md =
         String::from("| mutant | the bug | must be blamed on | caught by |\n|---|---|---|---|\n");
-    if std::env::var_os("POOLCHECK_TIMES").is_some() {
-        for (m, vs) in all {
-            for v in vs.iter().filter(|v| v.millis > 150) {
-                eprintln!("{:>6} ms {} {}", v.millis, m.name, v.scenario);
-            }
-        }
-    }
     for (m, vs) in all {
         let by: Vec<_> = vs
             .iter()
@@ -158,6 +152,13 @@ fn main() {
         }
     }));
     let conclusion = libtest_mimic::run(&args, trials);
+    if std::env::var_os("POOLCHECK_TIMES").is_some() {
+        for (m, vs) in verdicts() {
+            for v in vs.iter().filter(|v| v.millis > 150) {
+                eprintln!("{:>6} ms {} {}", v.millis, m.name, v.scenario);
+            }
+        }
+    }
     if let Some(dir) = harness::report::out_dir() {
         if let Some(all) = verdicts().get(..) {
             let _ = std::fs::create_dir_all(&dir);
