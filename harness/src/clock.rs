@@ -1,5 +1,5 @@
-//! Time as the harness supplies it. A solution that reports durations reads this clock, never
-//! `Instant::now()`, so a scenario can make elapsed time exact: it moves the clock itself.
+//! Time as the harness supplies it. A solution that reports durations reads this clock, never the
+//! system's, so a scenario can make elapsed time exact: it moves the clock itself.
 //! Async pools (later tasks) run on tokio's paused clock instead; this is the clock of the
 //! thread-based tasks.
 

@@ -67,8 +67,8 @@ impl Baseline {
             if extra.is_empty() {
                 return Ok(());
             }
-            if Instant::now() >= deadline {
-                // real time: see above
+            let expired = Instant::now() >= deadline; // real time: see above
+            if expired {
                 return Err(Failure::new(
                     check,
                     "every thread the pool started has exited once it returned",

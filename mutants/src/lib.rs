@@ -80,6 +80,42 @@ impl Solution for Mutated {
     }
 }
 
+/// A sender of either flavour, so one mutant body can plant a bounded or an unbounded channel.
+pub(crate) enum Tx<T> {
+    Bounded(std::sync::mpsc::SyncSender<T>),
+    Unbounded(std::sync::mpsc::Sender<T>),
+}
+
+impl<T> Tx<T> {
+    /// Sends; false once the receiver is gone.
+    pub(crate) fn send(&self, t: T) -> bool {
+        match self {
+            Tx::Bounded(s) => s.send(t).is_ok(),
+            Tx::Unbounded(s) => s.send(t).is_ok(),
+        }
+    }
+}
+
+impl<T> Clone for Tx<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Tx::Bounded(s) => Tx::Bounded(s.clone()),
+            Tx::Unbounded(s) => Tx::Unbounded(s.clone()),
+        }
+    }
+}
+
+/// An unbounded channel where `unbounded` is the planted bug, else `sync_channel(cap)`.
+pub(crate) fn chan<T>(unbounded: bool, cap: usize) -> (Tx<T>, std::sync::mpsc::Receiver<T>) {
+    if unbounded {
+        let (tx, rx) = std::sync::mpsc::channel();
+        (Tx::Unbounded(tx), rx)
+    } else {
+        let (tx, rx) = std::sync::mpsc::sync_channel(cap);
+        (Tx::Bounded(tx), rx)
+    }
+}
+
 /// Every mutant, in task order.
 pub fn all() -> Vec<Mutant> {
     [

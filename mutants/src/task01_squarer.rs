@@ -1,12 +1,12 @@
 //! Task 1, Squarer: the model answer with one mistake planted per mutant.
 
-use crate::Mutant;
+use crate::{chan, Mutant};
 use harness::contracts::task01_squarer::{Squared, Squarer};
 use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
 use harness::Check;
 use std::collections::BTreeMap;
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -29,40 +29,6 @@ enum Bug {
 }
 
 struct Buggy(Bug);
-
-/// A sender of either flavour, so one body can plant a bounded or an unbounded channel.
-enum Tx<T> {
-    Bounded(SyncSender<T>),
-    Unbounded(Sender<T>),
-}
-
-impl<T> Tx<T> {
-    fn send(&self, t: T) -> bool {
-        match self {
-            Tx::Bounded(s) => s.send(t).is_ok(),
-            Tx::Unbounded(s) => s.send(t).is_ok(),
-        }
-    }
-}
-
-impl<T> Clone for Tx<T> {
-    fn clone(&self) -> Self {
-        match self {
-            Tx::Bounded(s) => Tx::Bounded(s.clone()),
-            Tx::Unbounded(s) => Tx::Unbounded(s.clone()),
-        }
-    }
-}
-
-fn chan<T>(unbounded: bool, cap: usize) -> (Tx<T>, Receiver<T>) {
-    if unbounded {
-        let (tx, rx) = channel();
-        (Tx::Unbounded(tx), rx)
-    } else {
-        let (tx, rx) = sync_channel(cap);
-        (Tx::Bounded(tx), rx)
-    }
-}
 
 impl Squarer for Buggy {
     fn square_all(

@@ -1,6 +1,6 @@
 //! Task 4, CSV Parser: the model answer with one mistake planted per mutant.
 
-use crate::Mutant;
+use crate::{chan, Mutant};
 use csv::{ByteRecord, ReaderBuilder};
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
 use harness::contracts::{PoolConfig, PoolError};
@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -34,31 +34,6 @@ enum Bug {
 }
 
 struct Buggy(Bug);
-
-/// A sender of either flavour, so one body can plant a bounded or an unbounded channel.
-enum Tx<T> {
-    Bounded(SyncSender<T>),
-    Unbounded(Sender<T>),
-}
-
-impl<T> Tx<T> {
-    fn send(&self, t: T) -> bool {
-        match self {
-            Tx::Bounded(s) => s.send(t).is_ok(),
-            Tx::Unbounded(s) => s.send(t).is_ok(),
-        }
-    }
-}
-
-fn chan<T>(unbounded: bool, cap: usize) -> (Tx<T>, Receiver<T>) {
-    if unbounded {
-        let (tx, rx) = channel();
-        (Tx::Unbounded(tx), rx)
-    } else {
-        let (tx, rx) = sync_channel(cap);
-        (Tx::Bounded(tx), rx)
-    }
-}
 
 /// A row, or the score of a refused record when its score field alone would pass.
 type Parsed = Result<Row, Option<u8>>;
