@@ -73,9 +73,12 @@ enum Flaw {
     NameNotUtf8,
     ScoreOutOfRange,
     ScoreNotANumber,
+    /// A number padded with a space: invalid because fields are taken as written. Planted in
+    /// every file, so a parser that trims is caught whatever the seed.
+    ScorePadded,
 }
 
-const FLAWS: [Flaw; 8] = [
+const FLAWS: [Flaw; 9] = [
     Flaw::TooFewFields,
     Flaw::TooManyFields,
     Flaw::TrailingComma,
@@ -84,6 +87,7 @@ const FLAWS: [Flaw; 8] = [
     Flaw::NameNotUtf8,
     Flaw::ScoreOutOfRange,
     Flaw::ScoreNotANumber,
+    Flaw::ScorePadded,
 ];
 
 /// One generated record: its fields as written (before quoting) and, when valid, its score.
@@ -166,6 +170,7 @@ fn record(rng: &mut fastrand::Rng, id: usize, score: u8, flaw: Option<Flaw>) -> 
         Some(Flaw::NameNotUtf8) => f[1] = [&b"caf"[..], &[0xe9, 0xff]].concat(),
         Some(Flaw::ScoreOutOfRange) => f[2] = pick(rng, &["101", "-1", "256", "1000"]),
         Some(Flaw::ScoreNotANumber) => f[2] = pick(rng, &["abc", "", "50.0", " 50", "5O"]),
+        Some(Flaw::ScorePadded) => f[2] = format!(" {score}").into_bytes(),
     }
     Record {
         fields: f,
