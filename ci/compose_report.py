@@ -33,7 +33,12 @@ print("`cargo bench -p benches` (criterion; this machine: 2 cores). Mean time pe
 print("jobs. `workers/N`: N workers, buffers of 64; `buffer/N`: 4 workers, buffers of N;")
 print("`in_order/4`: the stretch's reorder buffer on top of 4 workers, buffers of 64.\n")
 print("| benchmark | mean | throughput |\n|---|---|---|")
-for path in sorted(glob.glob("target/criterion/*/*/*/new/estimates.json")):
+def order(path):
+    group, fn, param = path.split(os.sep)[-5:-2]
+    return (group, fn, int(param) if param.isdigit() else param)
+
+
+for path in sorted(glob.glob("target/criterion/*/*/*/new/estimates.json"), key=order):
     parts = path.split(os.sep)
     group, fn, param = parts[-5], parts[-4], parts[-3]
     with open(path) as f:
