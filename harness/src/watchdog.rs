@@ -55,7 +55,8 @@ fn install_panic_recorder() {
     });
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+/// A panic's message, as `panic!` gave it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

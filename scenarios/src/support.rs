@@ -3,7 +3,6 @@
 use harness::contracts::PoolError;
 use harness::timing::EXIT_GRACE;
 use harness::{leak, Check, Ctx, Failure, Outcome};
-use std::any::Any;
 
 /// What the call returned on `Ok`; on `Err`, a failure under `check` that expected `expected`
 /// (say, "count_words returns Ok(counts)") and quotes the error.
@@ -26,11 +25,4 @@ pub fn no_thread_outlives(
     Ok(())
 }
 
-/// A panic's message, as `panic!` gave it.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "<non-string panic payload>".into())
-}
+pub use harness::watchdog::panic_message;
