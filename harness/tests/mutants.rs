@@ -19,30 +19,41 @@ fn runner() -> &'static Runner {
     R.get_or_init(|| Runner::from_env(REPLAY))
 }
 
-/// Each mutant's verdicts on the scenarios of the tasks it attempts, computed once.
-fn verdicts() -> &'static Vec<(mutants::Mutant, Vec<Verdict>)> {
-    static V: OnceLock<Vec<(mutants::Mutant, Vec<Verdict>)>> = OnceLock::new();
-    V.get_or_init(|| {
-        mutants::all()
+/// A mutant and its verdicts.
+type Judged = (mutants::Mutant, Vec<Verdict>);
+
+/// One mutant's verdicts on the scenarios of the task it attempts, computed once, when first
+/// asked for: `--exact mutant::NAME` runs only that mutant.
+fn verdicts_of(i: usize) -> &'static Judged {
+    static V: OnceLock<Vec<OnceLock<Judged>>> = OnceLock::new();
+    let all = V.get_or_init(|| mutants::all().iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| {
+        let m = mutants::all()[i];
+        let mut r = runner().clone();
+        r.replay = r.replay.replace("{solution}", m.name);
+        let scenarios: Vec<_> = scenarios::all()
             .into_iter()
-            .map(|m| {
-                let mut r = runner().clone();
-                r.replay = r.replay.replace("{solution}", m.name);
-                let scenarios: Vec<_> = scenarios::all()
-                    .into_iter()
-                    .filter(|s| m.name.starts_with(&s.task.id()))
-                    .collect();
-                (m, r.run_all(m.solution, &scenarios))
-            })
-            .collect()
+            .filter(|s| m.name.starts_with(&s.task.id()))
+            .collect();
+        (m, r.run_all(m.solution, &scenarios))
     })
 }
 
+/// Every mutant's verdicts.
+fn verdicts() -> Vec<&'static Judged> {
+    (0..mutants::all().len()).map(verdicts_of).collect()
+}
+
 fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
+    let replay = format!(
+        "replay: HARNESS_SEED={} cargo test -p harness --test mutants -- --exact mutant::{}",
+        runner().seed,
+        m.name
+    );
     let failed: Vec<_> = vs.iter().filter(|v| v.status == Status::Fail).collect();
     if failed.is_empty() {
         return Err(format!(
-            "mutant {} ({}) passed every scenario: the suite cannot see this bug",
+            "mutant {} ({}) passed every scenario: the suite cannot see this bug\n{replay}",
             m.name, m.bug
         )
         .into());
@@ -62,7 +73,7 @@ fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
             })
             .collect();
         return Err(format!(
-            "mutant {} breaks {}, but no failure names it; failures: {}",
+            "mutant {} breaks {}, but no failure names it; failures: {}\n{replay}",
             m.name,
             m.breaks,
             named.join(", ")
@@ -72,7 +83,7 @@ fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
     Ok(())
 }
 
-fn table(all: &[(mutants::Mutant, Vec<Verdict>)]) -> String {
+fn table(all: &[&Judged]) -> String {
     let mut md =
         String::from("| mutant | the bug | must be blamed on | caught by |\n|---|---|---|---|\n");
     for (m, vs) in all {
@@ -108,7 +119,7 @@ fn main() {
         .enumerate()
         .map(|(i, m)| {
             Trial::test(format!("mutant::{}", m.name), move || {
-                let (m, vs) = &verdicts()[i];
+                let (m, vs) = verdicts_of(i);
                 caught(m, vs)
             })
         })
@@ -160,10 +171,8 @@ fn main() {
         }
     }
     if let Some(dir) = harness::report::out_dir() {
-        if let Some(all) = verdicts().get(..) {
-            let _ = std::fs::create_dir_all(&dir);
-            let _ = std::fs::write(std::path::Path::new(&dir).join("mutants.md"), table(all));
-        }
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("mutants.md"), table(&verdicts()));
     }
     conclusion.exit()
 }
