@@ -167,10 +167,6 @@ impl Gate {
         cv.notify_all();
     }
 
-    pub fn is_open(&self) -> bool {
-        *self.inner.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Blocks until the gate is open.
     pub fn wait(&self) {
         let (open, cv) = &*self.inner;
