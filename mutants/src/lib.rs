@@ -23,6 +23,7 @@ macro_rules! mutant {
     }};
 }
 
+pub mod blind;
 pub mod task01_squarer;
 pub mod task02_file_hasher;
 pub mod task04_csv_parser;
@@ -123,6 +124,7 @@ pub fn all() -> Vec<Mutant> {
         task02_file_hasher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
+        blind::all(),
     ]
     .concat()
 }
