@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates REPORT.md: the conformance report of the reference solutions (every scenario, the
-# task x checklist matrix), the loom model check, the mutant -> caught-by table and the benchmarks.
+# task x checklist matrix), the loom model check, the mutant -> caught-by tables (in-repo and
+# blind, with the blind set's first run and its triage), the catch rate of every mutant over 20
+# seeded runs (ci/sweep.sh), the hostile solutions (ci/hostile.sh) and the benchmarks.
 # Usage: ci/report.sh            (HARNESS_SEED defaults to 1 so the report is reproducible)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,8 @@ rm -rf "$out"
 mkdir -p "$out"
 POOLCHECK_OUT="$out" cargo test -q -p harness --test suite --test mutants
 bash ci/loom.sh 2>&1 | grep -E '^test |^test result' > "$out/loom.txt"
+bash ci/sweep.sh 20 || true
+bash ci/hostile.sh > "$out/hostile.txt" 2>&1 || true
 cargo bench -q -p benches -- --warm-up-time 1 --measurement-time 3 > "$out/bench.txt" 2>&1
 python3 ci/compose_report.py "$out" > REPORT.md
 echo "REPORT.md written"

@@ -2,10 +2,10 @@
 //! the task's own requirement and its stretch goal. Every assertion a scenario makes is filed
 //! under one of these, so a failure tells a learner which line of the checklist they broke.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     /// The task's stated requirement: the answer is right (every square, every hash, every count).

@@ -6,9 +6,16 @@
 //! Counting threads is process-wide, which is why the runner runs one scenario at a time.
 
 use crate::checklist::Check;
+use crate::scenario::Ctx;
 use crate::verdict::Failure;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
+
+/// The OS thread id of the calling thread.
+pub fn current_tid() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    (unsafe { libc::gettid() }) as u64
+}
 
 /// The scheduler state of thread `tid` of this process (`R` running, `S` asleep, `D` in I/O...).
 pub fn state(tid: u64) -> Option<char> {
@@ -43,23 +50,34 @@ impl Baseline {
     /// Whether every thread started since the baseline is asleep (blocked on a lock, a channel,
     /// a join): with no progress, the mark of a deadlock.
     pub fn all_asleep(&self) -> bool {
-        threads()
-            .difference(&self.0)
+        self.new_threads()
+            .iter()
             .all(|(tid, _)| state(*tid).is_none_or(|s| s == 'S'))
+    }
+
+    /// Threads alive now that were not at the baseline, by thread id (a thread may rename
+    /// itself), leaving out the harness's own (named `poolcheck-...`).
+    fn new_threads(&self) -> Vec<(u64, String)> {
+        let old: BTreeSet<u64> = self.0.iter().map(|(tid, _)| *tid).collect();
+        threads()
+            .into_iter()
+            .filter(|(tid, name)| !old.contains(tid) && !name.starts_with("poolcheck-"))
+            .collect()
     }
 
     /// Threads alive now that were not alive at the baseline.
     pub fn extra(&self) -> Vec<String> {
-        threads()
-            .difference(&self.0)
+        self.new_threads()
+            .iter()
             .map(|(tid, name)| format!("{name:?} (tid {tid})"))
             .collect()
     }
 
     /// Waits up to `within` for every thread started since the baseline to exit; if some stay,
-    /// fails under `check` naming them.
-    pub fn settled(&self, within: Duration, check: Check) -> Result<(), Failure> {
-        let _waiting = crate::timing::Deliberate::begin();
+    /// fails naming them: under `all_joined` if one of them ran a job (a worker the pool never
+    /// joined), else under `check` (a thread that was never a worker: a helper left running).
+    pub fn settled(&self, ctx: &Ctx, within: Duration, check: Check) -> Result<(), Failure> {
+        let _waiting = ctx.deliberately();
         let deadline = Instant::now() + within; // real time: grace for exiting threads, as goleak
         let mut pause = Duration::from_millis(1);
         loop {
@@ -69,13 +87,27 @@ impl Baseline {
             }
             let expired = Instant::now() >= deadline; // real time: see above
             if expired {
+                // A leftover thread is one of the pool's workers if it ran a job, or if jobs ran
+                // after the call returned (a worker that had not yet run one was still coming).
+                let workers = ctx.workers();
+                let worker = ctx.work_after_return()
+                    || self
+                        .new_threads()
+                        .iter()
+                        .any(|(tid, _)| workers.contains(tid));
+                let check = if worker { Check::AllJoined } else { check };
                 return Err(Failure::new(
                     check,
                     "every thread the pool started has exited once it returned",
                     format!(
-                        "{} thread(s) still alive {} ms after it returned: {}",
+                        "{} thread(s) still alive {} ms after it returned{}: {}",
                         extra.len(),
                         within.as_millis(),
+                        if worker {
+                            ", among them a worker that ran jobs (never joined)"
+                        } else {
+                            ", none of which ran a job (a helper thread left running)"
+                        },
                         extra.join(", ")
                     ),
                 )
@@ -142,6 +174,7 @@ mod tests {
 
     #[test]
     fn a_thread_left_running_is_named() {
+        let ctx = Ctx::new(0, "leak", Default::default());
         let base = Baseline::now();
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let t = std::thread::Builder::new()
@@ -149,13 +182,13 @@ mod tests {
             .spawn(move || rx.recv())
             .unwrap();
         let leak = base
-            .settled(Duration::from_millis(20), Check::NoLeaks)
+            .settled(&ctx, Duration::from_millis(20), Check::NoLeaks)
             .unwrap_err();
         assert!(leak.observed.contains("stuck-worker"), "{}", leak.observed);
         drop(tx);
         t.join().unwrap().unwrap_err();
         assert_eq!(
-            base.settled(Duration::from_millis(500), Check::NoLeaks),
+            base.settled(&ctx, Duration::from_millis(500), Check::NoLeaks),
             Ok(())
         );
     }

@@ -1,14 +1,18 @@
 //! What happened to every job: taken from the source, started, finished, delivered.
 //!
 //! The ledger is the suite's ground truth. A solution never writes to it directly; the probe
-//! ([`crate::probe`]) and the scenario's result sink do, so a solution cannot misreport. From the
+//! ([`crate::probe`]) and the scenario's result sink do, so a solution cannot misreport. Only the
+//! harness records takes, starts and finishes, and no type a solution is handed gives the ledger
+//! out: the scenario's `Arc<Ledger>` is its capability. From the
 //! counters come the checklist's measurable items: peak concurrency (`pool_size`), jobs held
 //! taken-but-not-started and results finished-but-unread (`buffer_size`), work after the results
 //! stream ended (`close_once`), jobs delivered twice or never (`graceful_shutdown`).
 
+use crate::checklist::Check;
 use crate::timing::Deliberate;
-use std::collections::BTreeMap;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use crate::verdict::Failure;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// One job's life, by how many times each event happened (1 each is the only healthy answer).
@@ -34,6 +38,12 @@ pub struct Snapshot {
     /// Events seen after [`Ledger::close`]: work done after the results stream had ended.
     pub after_close: Vec<String>,
     pub closed: bool,
+    /// The job source has said it has no more jobs (a [`crate::probe::Jobs`] returned `None`).
+    pub exhausted: bool,
+    /// How many jobs the input holds, where the scenario knows it.
+    pub expected: Option<u64>,
+    /// Whether the scenario reads results through this ledger ([`Ledger::deliver`]).
+    pub delivering: bool,
 }
 
 impl Snapshot {
@@ -43,7 +53,17 @@ impl Snapshot {
     }
     /// Results computed but not yet delivered: the results queue plus any result in a hand.
     pub fn unread(&self) -> u64 {
-        self.finished.saturating_sub(self.delivered)
+        match self.delivering {
+            true => self.finished.saturating_sub(self.delivered),
+            false => 0,
+        }
+    }
+
+    /// Every job of the input has been done (and read, where the scenario reads results):
+    /// nothing is left for the pool but to end its results stream and return.
+    pub fn all_done(&self) -> bool {
+        let all_taken = self.exhausted || self.expected.is_some_and(|n| self.started >= n);
+        all_taken && self.in_flight == 0 && self.started > 0 && self.unread() == 0
     }
 }
 
@@ -55,6 +75,8 @@ struct State {
     /// Bumped on every event: the watchdog and `settle` read progress from it.
     version: u64,
     last_event: Option<Instant>,
+    /// The OS threads that started a job: the pool's workers, by thread id.
+    workers: BTreeSet<u64>,
 }
 
 /// The record of one scenario's jobs. Cheap to share: wrap it in an `Arc`.
@@ -62,6 +84,8 @@ pub struct Ledger {
     label: String,
     state: Mutex<State>,
     changed: Condvar,
+    /// The watching scenario's deliberate-wait marks, set when the scenario registers the ledger.
+    watch: OnceLock<Deliberate>,
 }
 
 #[derive(Clone, Copy)]
@@ -91,7 +115,18 @@ impl Ledger {
                 ..State::default()
             }),
             changed: Condvar::new(),
+            watch: OnceLock::new(),
         }
+    }
+
+    /// The ledger as a scenario registers it: its settles count as the scenario's own waits.
+    pub(crate) fn watched_by(self, deliberate: Deliberate) -> Self {
+        let _ = self.watch.set(deliberate);
+        self
+    }
+
+    fn deliberately(&self) -> Option<crate::timing::Waiting> {
+        self.watch.get().map(Deliberate::begin)
     }
 
     pub fn label(&self) -> &str {
@@ -117,6 +152,7 @@ impl Ledger {
                 "taken"
             }
             Event::Start => {
+                st.workers.insert(crate::leak::current_tid());
                 s.started += 1;
                 s.in_flight += 1;
                 s.peak_in_flight = s.peak_in_flight.max(s.in_flight);
@@ -128,6 +164,7 @@ impl Ledger {
                 "finished"
             }
             Event::Deliver => {
+                s.delivering = true;
                 s.delivered += 1;
                 "delivered"
             }
@@ -149,18 +186,82 @@ impl Ledger {
         self.changed.notify_all();
     }
 
-    pub fn take(&self, key: &dyn Fn() -> String) {
+    pub(crate) fn take(&self, key: &dyn Fn() -> String) {
         self.record(Event::Take, key)
     }
-    pub fn start(&self, key: &dyn Fn() -> String) {
+    pub(crate) fn start(&self, key: &dyn Fn() -> String) {
         self.record(Event::Start, key)
     }
-    pub fn finish(&self, key: &dyn Fn() -> String) {
+    pub(crate) fn finish(&self, key: &dyn Fn() -> String) {
         self.record(Event::Finish, key)
     }
     /// The scenario's result sink calls this for every result the solution hands over.
     pub fn deliver(&self, key: impl ToString) {
         self.record(Event::Deliver, &|| key.to_string())
+    }
+
+    /// The job source is empty: called by [`crate::probe::Jobs`] when it returns `None`.
+    pub(crate) fn exhaust(&self) {
+        self.lock().snap.exhausted = true;
+    }
+
+    /// Tells the ledger how many jobs the input holds, for inputs a solution reads itself (a
+    /// tree, a file): a hang with every one of them done is then told from a stuck job.
+    pub fn expect(&self, jobs: u64) {
+        self.lock().snap.expected = Some(jobs);
+    }
+
+    /// Says the scenario reads results through this ledger ([`Ledger::deliver`]) before the first
+    /// one arrives, so a pool that hangs before delivering any is seen with results unread.
+    pub fn reads_results(&self) {
+        self.lock().snap.delivering = true;
+    }
+
+    /// The threads that started a job (the pool's workers), by thread id.
+    pub fn workers(&self) -> BTreeSet<u64> {
+        self.lock().workers.clone()
+    }
+
+    /// The "how" of the contract: every key in `expected` went through `probe.run` exactly
+    /// once, and no other key did. An exact ledger only.
+    pub fn check_keys<'a>(
+        &self,
+        expected: impl IntoIterator<Item = &'a str>,
+        contract: &str,
+    ) -> Result<(), Failure> {
+        let Some(lives) = self.lives() else {
+            return Ok(());
+        };
+        let mut want: BTreeMap<&str, u32> = BTreeMap::new();
+        for k in expected {
+            *want.entry(k).or_default() += 1;
+        }
+        let mut wrong = Vec::new();
+        for (k, n) in &want {
+            let got = lives.get(*k).map_or(0, |l| l.started);
+            if got != *n {
+                wrong.push(format!("{k:?} started {got} time(s), want {n}"));
+            }
+        }
+        for (k, l) in &lives {
+            if l.started > 0 && !want.contains_key(k.as_str()) {
+                wrong.push(format!(
+                    "unexpected key {k:?} started {} time(s)",
+                    l.started
+                ));
+            }
+        }
+        crate::ensure(wrong.is_empty(), || {
+            let shown: Vec<_> = wrong.iter().take(6).cloned().collect();
+            Failure::new(
+                Check::Requirement,
+                format!("each job inside exactly one probe.run, keyed {contract}"),
+                format!("{} key(s) wrong: {}", wrong.len(), shown.join("; ")),
+            )
+            .hint(format!(
+                "wrap each job's whole work in one probe.run, with the key the contract names: {contract}"
+            ))
+        })
     }
 
     /// The results stream has ended (the solution returned): anything after this is a defect.
@@ -188,6 +289,11 @@ impl Ledger {
             .collect()
     }
 
+    /// How many events the ledger has seen: it moves whenever the pool does.
+    pub(crate) fn version(&self) -> u64 {
+        self.lock().version
+    }
+
     /// How long since the last event, if any happened.
     pub fn quiet_for(&self) -> Option<Duration> {
         self.lock().last_event.map(|t| t.elapsed())
@@ -199,7 +305,7 @@ impl Ledger {
     /// Real time here decides only how far a buggy pool gets before the snapshot; a correct pool
     /// satisfies every bound at every instant, so its verdict does not depend on this timing.
     pub fn settle(&self, quiet: Duration, within: Duration) -> Snapshot {
-        let _waiting = Deliberate::begin();
+        let _waiting = self.deliberately();
         let deadline = Instant::now() + within; // real time: settle window, see above
         let mut st = self.lock();
         loop {
@@ -218,7 +324,7 @@ impl Ledger {
 
     /// Waits until `ready` holds for the counters, or `within` passes; returns the last snapshot.
     pub fn wait_for(&self, within: Duration, ready: impl Fn(&Snapshot) -> bool) -> Snapshot {
-        let _waiting = Deliberate::begin();
+        let _waiting = self.deliberately();
         let deadline = Instant::now() + within; // real time: bounded wait for the pool to get going
         let mut st = self.lock();
         while !ready(&st.snap) {
@@ -262,6 +368,7 @@ mod tests {
     #[test]
     fn counts_peaks_and_queues() {
         let l = Ledger::exact("t");
+        l.reads_results();
         l.take(&key("a"));
         l.take(&key("b"));
         l.start(&key("a"));

@@ -7,13 +7,16 @@
 
 pub mod alloc;
 pub mod checklist;
+pub mod child;
 pub mod clock;
 pub mod contracts;
 pub mod grade;
 pub mod hold;
+pub mod isolate;
 pub mod leak;
 pub mod ledger;
 pub mod logs;
+pub mod perturb;
 pub mod probe;
 pub mod report;
 pub mod runner;

@@ -84,7 +84,7 @@ pub fn install() {
 }
 
 /// Empties the buffer: a new scenario begins.
-pub fn reset() {
+pub(crate) fn reset() {
     install();
     BUFFER.lock().unwrap_or_else(|p| p.into_inner()).clear();
 }

@@ -36,7 +36,10 @@ impl<T> Jobs<T> {
 impl<T> Iterator for Jobs<T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
-        let item = self.items.next()?;
+        let Some(item) = self.items.next() else {
+            self.ledger.exhaust();
+            return None;
+        };
         self.ledger.take(&|| (self.key)(&item));
         Some(item)
     }
@@ -109,20 +112,31 @@ impl<K: JobKey> Probe<K> {
 
     /// Runs `hook` inside the bracket of every job, before the solution's work: a place for the
     /// scenario to block on a [`Gate`], to stall one job, or to panic as a faulty job would.
-    pub fn with_hook(mut self, hook: impl Fn(&K) + Send + Sync + 'static) -> Self {
-        self.hook = Some(Arc::new(hook));
+    /// Hooks add up, each after the ones before: whoever holds a probe can add work to a job
+    /// but never take away the scenario's gate.
+    pub fn with_hook(mut self, hook: impl Fn(&K) + Send + Sync + 'static) -> Self
+    where
+        K: 'static,
+    {
+        self.hook = Some(chain(self.hook.take(), Arc::new(hook)));
         self
     }
 
     /// Holds every job at `gate` until the scenario opens it.
-    pub fn gated(self, gate: &Gate) -> Self {
+    pub fn gated(self, gate: &Gate) -> Self
+    where
+        K: 'static,
+    {
         let gate = gate.clone();
         self.with_hook(move |_| gate.wait())
     }
 
     /// Runs `after` once a job has finished and been recorded: a place to let another job go.
-    pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self {
-        self.after = Some(Arc::new(after));
+    pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self
+    where
+        K: 'static,
+    {
+        self.after = Some(chain(self.after.take(), Arc::new(after)));
         self
     }
 
@@ -143,9 +157,16 @@ impl<K: JobKey> Probe<K> {
         }
         out
     }
+}
 
-    pub fn ledger(&self) -> &Arc<Ledger> {
-        &self.ledger
+/// `first` then `then`, as one hook.
+fn chain<K: 'static>(first: Option<Hook<K>>, then: Hook<K>) -> Hook<K> {
+    match first {
+        None => then,
+        Some(first) => Arc::new(move |k| {
+            first(k);
+            then(k)
+        }),
     }
 }
 

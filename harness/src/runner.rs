@@ -1,50 +1,90 @@
-//! Runs scenarios against a solution and turns each into a [`Verdict`]; exposes them to
-//! `cargo test` as one test each through libtest-mimic.
+//! Verdicts, and running one scenario in this process: what a child does (see [`crate::child`]),
+//! and what the debug mode does for a debugger. The deciding process never calls [`observe`]; it
+//! gets [`Observation`]s from children ([`crate::isolate`]).
 
-use crate::checklist::Check;
 use crate::contracts::Solution;
 use crate::logs;
-use crate::report::{self, Run};
-use crate::scenario::{Scenario, Task};
+use crate::scenario::{Scenario, ScenarioInfo, StageSink};
 use crate::verdict::{Failure, Stop};
 use crate::watchdog::{self, Limits};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::sync::{Arc, Mutex};
+use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
     Pass,
     Fail,
     NotAttempted,
 }
 
-/// One scenario's result, with everything a report or a learner needs.
-#[derive(Clone, Debug)]
-pub struct Verdict {
-    pub task: Task,
-    pub scenario: &'static str,
-    pub checks: &'static [Check],
-    pub about: &'static str,
+/// What a child saw of one scenario, sent to the parent when the scenario ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
     pub status: Status,
     pub failure: Option<Failure>,
     /// Why a scenario was not attempted, or the panics seen while it passed or failed.
     pub note: Option<String>,
     /// What the solution logged, one event a line.
     pub logs: Vec<String>,
+    pub millis: u64,
+}
+
+/// One scenario's result, with everything a report or a learner needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub scenario: ScenarioInfo,
+    pub status: Status,
+    pub failure: Option<Failure>,
+    pub note: Option<String>,
+    pub logs: Vec<String>,
     pub replay: String,
-    pub millis: u128,
+    pub millis: u64,
 }
 
 impl Verdict {
+    pub fn new(scenario: ScenarioInfo, seen: Observation, replay: String) -> Self {
+        Verdict {
+            scenario,
+            status: seen.status,
+            failure: seen.failure,
+            note: seen.note,
+            logs: seen.logs,
+            replay,
+            millis: seen.millis,
+        }
+    }
+
+    /// A failure the parent decided itself: the child crashed, exited, hung or went over a limit.
+    pub fn failed(
+        scenario: ScenarioInfo,
+        failure: Failure,
+        note: Option<String>,
+        replay: String,
+    ) -> Self {
+        Verdict {
+            scenario,
+            status: Status::Fail,
+            failure: Some(failure),
+            note,
+            logs: Vec::new(),
+            replay,
+            millis: 0,
+        }
+    }
+
     pub fn name(&self) -> String {
-        format!("{}::{}", self.task.id(), self.scenario)
+        self.scenario.full_name()
     }
 
     /// The whole failure as a learner reads it: task, checklist item, expected, observed, hint,
     /// the panics seen, and the one-line replay command.
     pub fn message(&self) -> String {
-        let mut m = format!("{} — {}\n{}", self.name(), self.task.title, self.about);
+        let mut m = format!(
+            "{} — {}\n{}",
+            self.name(),
+            self.scenario.title,
+            self.scenario.about
+        );
         if let Some(f) = &self.failure {
             m += &format!("\n{f}");
         }
@@ -56,72 +96,55 @@ impl Verdict {
     }
 }
 
-/// Runs scenarios with one seed; `replay` is the command template a failure prints, with `{seed}`
-/// and `{name}` filled in.
-#[derive(Clone)]
-pub struct Runner {
-    pub seed: u64,
-    pub limits: Limits,
-    pub replay: String,
+/// The run's seed: `HARNESS_SEED` when set, else drawn at random; either way printed once, so any
+/// run can be replayed.
+pub fn seed_from_env() -> u64 {
+    let seed = match std::env::var("HARNESS_SEED") {
+        Ok(s) => s.trim().parse().unwrap_or_else(|_| {
+            eprintln!("poolcheck: HARNESS_SEED={s:?} is not a number; using 0");
+            0
+        }),
+        Err(_) => fastrand::u64(..),
+    };
+    eprintln!("poolcheck: HARNESS_SEED={seed}");
+    seed
 }
 
-impl Runner {
-    /// The seed comes from `HARNESS_SEED` when set, else it is drawn at random; either way it is
-    /// printed once, so any run can be replayed.
-    pub fn from_env(replay: &str) -> Self {
-        let seed = match std::env::var("HARNESS_SEED") {
-            Ok(s) => s.trim().parse().unwrap_or_else(|_| {
-                eprintln!("poolcheck: HARNESS_SEED={s:?} is not a number; using 0");
-                0
-            }),
-            Err(_) => fastrand::u64(..),
-        };
-        eprintln!("poolcheck: HARNESS_SEED={seed}");
-        Runner {
-            seed,
-            limits: Limits::default(),
-            replay: replay.to_string(),
-        }
-    }
+/// A replay command template with `{seed}` and `{name}` filled in.
+pub fn replay(template: &str, seed: u64, name: &str) -> String {
+    template
+        .replace("{seed}", &seed.to_string())
+        .replace("{name}", name)
+}
 
-    pub fn replay_for(&self, name: &str) -> String {
-        self.replay
-            .replace("{seed}", &self.seed.to_string())
-            .replace("{name}", name)
+/// Runs `scenario` against `solution` here, under the watchdog, and says what was seen.
+pub(crate) fn observe(
+    solution: &'static dyn Solution,
+    scenario: &Scenario,
+    seed: u64,
+    sink: Option<StageSink>,
+) -> Observation {
+    logs::reset();
+    let began = Instant::now(); // real time: how long the scenario took, for reports only
+    let outcome = watchdog::guard(*scenario, solution, seed, Limits::default(), sink);
+    let panics = watchdog::take_panics();
+    let (status, failure, mut note) = match outcome {
+        Ok(()) => (Status::Pass, None, None),
+        Err(Stop::Fail(f)) => (Status::Fail, Some(f), None),
+        Err(Stop::NotAttempted(why)) => (Status::NotAttempted, None, Some(why)),
+    };
+    if !panics.is_empty() && status != Status::NotAttempted {
+        note = Some(format!(
+            "panics during the scenario: {}",
+            panics.join(" | ")
+        ));
     }
-
-    pub fn run(&self, solution: &'static dyn Solution, scenario: &Scenario) -> Verdict {
-        logs::reset();
-        let began = Instant::now(); // real time: how long the scenario took, for reports only
-        let outcome = watchdog::guard(*scenario, solution, self.seed, self.limits);
-        let panics = watchdog::take_panics();
-        let (status, failure, mut note) = match outcome {
-            Ok(()) => (Status::Pass, None, None),
-            Err(Stop::Fail(f)) => (Status::Fail, Some(f), None),
-            Err(Stop::NotAttempted(why)) => (Status::NotAttempted, None, Some(why)),
-        };
-        if !panics.is_empty() && status != Status::NotAttempted {
-            note = Some(format!(
-                "panics during the scenario: {}",
-                panics.join(" | ")
-            ));
-        }
-        Verdict {
-            task: scenario.task,
-            scenario: scenario.name,
-            checks: scenario.checks,
-            about: scenario.about,
-            status,
-            failure,
-            note,
-            logs: logs::captured().iter().map(|e| e.to_string()).collect(),
-            replay: self.replay_for(&scenario.full_name()),
-            millis: began.elapsed().as_millis(),
-        }
-    }
-
-    pub fn run_all(&self, solution: &'static dyn Solution, scenarios: &[Scenario]) -> Vec<Verdict> {
-        scenarios.iter().map(|s| self.run(solution, s)).collect()
+    Observation {
+        status,
+        failure,
+        note,
+        logs: logs::captured().iter().map(|e| e.to_string()).collect(),
+        millis: began.elapsed().as_millis() as u64,
     }
 }
 
@@ -129,44 +152,103 @@ impl Runner {
 pub const SUITE_REPLAY: &str =
     "HARNESS_SEED={seed} cargo test -p harness --test suite -- --exact {name}";
 
+/// Set to run every scenario in the test binary's own process, for a debugger. The verdicts are
+/// then only as trustworthy as the solution: a solution that exits takes the run with it.
+pub const IN_PROCESS: &str = "POOLCHECK_IN_PROCESS";
+
+/// Whether `name` is among the tests libtest-mimic will run with these arguments.
+pub fn selected(name: &str, args: &libtest_mimic::Arguments) -> bool {
+    let hit = |pat: &str| match args.exact {
+        true => name == pat,
+        false => name.contains(pat),
+    };
+    args.filter.as_deref().is_none_or(hit) && !args.skip.iter().any(|s| hit(s))
+}
+
+/// A run id shared by every process of one run: nextest's, else this process's own.
+pub fn run_id() -> String {
+    std::env::var("NEXTEST_RUN_ID")
+        .unwrap_or_else(|_| format!("{}-{:x}", std::process::id(), fastrand::u64(..)))
+}
+
 /// The main of a libtest-mimic test target: every scenario becomes a test named
-/// `taskNN_slug::scenario`, so `--list`, `--exact` and filters work as with any `cargo test`.
+/// `taskNN_slug::scenario`, so `--list`, `--exact` and filters work as with any `cargo test`,
+/// and each runs in a child process of its own (this same binary, started as a child), so a
+/// solution that exits, aborts or hangs fails its test and the run goes on. Under
+/// [`IN_PROCESS`] the scenarios run here instead, one at a time.
 ///
-/// Tests run one at a time whatever `--test-threads` says: the leak and allocation verdicts count
-/// process-wide resources, and the log capture is process-wide. When `POOLCHECK_OUT` names a
-/// directory, the run's `results.json`, `junit.xml` and `report.md` are written there.
-pub fn test_main(solution: &'static dyn Solution, scenarios: Vec<Scenario>, replay: &str) -> ! {
-    let mut args = Arguments::from_args();
-    args.test_threads = Some(1);
-    let runner = Runner::from_env(replay);
-    let verdicts = Arc::new(Mutex::new(Vec::new()));
-    let trials = scenarios
+/// The first solution `solutions` returns is the one judged. When `POOLCHECK_OUT` names a
+/// directory, `results.json`, `junit.xml` and `report.md` are rewritten there as each verdict
+/// arrives, from every process of the run (nextest included).
+pub fn test_main(
+    solutions: fn() -> Vec<&'static dyn Solution>,
+    scenarios: fn() -> Vec<Scenario>,
+    template: &str,
+) -> ! {
+    crate::child::serve(solutions, scenarios);
+    let mut args = libtest_mimic::Arguments::from_args();
+    let in_process = std::env::var_os(IN_PROCESS).is_some();
+    if in_process {
+        args.test_threads = Some(1);
+    }
+    let seed = seed_from_env();
+    let isolate = crate::isolate::Isolate::for_tests();
+    let solution = match in_process {
+        true => Ok(solutions()[0].name().to_string()),
+        false => isolate
+            .list()
+            .and_then(|l| l.solutions.first().cloned().ok_or("no solution".into())),
+    };
+    let solution = solution.unwrap_or_else(|e| {
+        eprintln!("poolcheck: {e}");
+        std::process::exit(2)
+    });
+    let all = scenarios();
+    let expected = match std::env::var_os("NEXTEST_RUN_ID") {
+        Some(_) => all.len(),
+        None => all
+            .iter()
+            .filter(|s| selected(&s.full_name(), &args))
+            .count(),
+    };
+    let reports = crate::report::out_dir().and_then(|dir| {
+        crate::report::Reports::begin(&dir, &run_id(), &solution, seed, expected)
+            .map_err(|e| eprintln!("poolcheck: cannot write reports to {}: {e}", dir.display()))
+            .ok()
+    });
+    let reports = std::sync::Arc::new(reports);
+    let trials = all
         .into_iter()
-        .map(|sc| {
-            let (runner, verdicts) = (runner.clone(), verdicts.clone());
-            Trial::test(sc.full_name(), move || {
-                let v = runner.run(solution, &sc);
-                let result = match v.status {
-                    Status::Fail => Err(Failed::from(v.message())),
-                    _ => Ok(()),
+        .enumerate()
+        .map(|(order, sc)| {
+            let (isolate, reports) = (isolate.clone(), reports.clone());
+            let replay = replay(template, seed, &sc.full_name());
+            libtest_mimic::Trial::test(sc.full_name(), move || {
+                let v = match in_process {
+                    true => {
+                        Verdict::new(sc.info(), observe(solutions()[0], &sc, seed, None), replay)
+                    }
+                    false => isolate.verdict(0, &sc.info(), seed, replay),
                 };
-                verdicts.lock().unwrap_or_else(|p| p.into_inner()).push(v);
-                result
+                if let Some(r) = &*reports {
+                    if let Err(e) = r.add(order, &v) {
+                        eprintln!("poolcheck: could not write reports: {e}");
+                    }
+                }
+                match v.status {
+                    Status::Fail => Err(v.message().into()),
+                    _ => Ok(()),
+                }
             })
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Some(dir) = report::out_dir() {
-        let mut verdicts = verdicts.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        verdicts.sort_by_key(|v| v.task.number);
-        let run = Run {
-            solution: solution.name().to_string(),
-            seed: runner.seed,
-            verdicts,
-        };
-        if let Err(e) = report::write_all(&dir, &run) {
+    if let Some(r) = &*reports {
+        let complete = std::env::var_os("NEXTEST_RUN_ID").is_none();
+        if let Err(e) = r.finish(complete) {
             eprintln!("poolcheck: could not write reports: {e}");
         }
     }
+    isolate.clean();
     conclusion.exit()
 }

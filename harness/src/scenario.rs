@@ -4,8 +4,9 @@ use crate::checklist::Check;
 use crate::contracts::Solution;
 use crate::ledger::Ledger;
 use crate::logs::{self, LogEvent};
+use crate::timing::Deliberate;
 use crate::verdict::Outcome;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -62,16 +63,71 @@ impl Scenario {
     pub fn primary(&self) -> Check {
         self.checks.first().copied().unwrap_or(Check::Requirement)
     }
+
+    /// What a report needs to know of this scenario, as owned data: the deciding process learns
+    /// it from a child and never links the scenarios.
+    pub fn info(&self) -> ScenarioInfo {
+        ScenarioInfo {
+            task: self.task.number,
+            slug: self.task.slug.to_string(),
+            title: self.task.title.to_string(),
+            name: self.name.to_string(),
+            checks: self.checks.to_vec(),
+            about: self.about.to_string(),
+        }
+    }
 }
 
-/// What the watchdog can read while a scenario runs: its ledgers and the step it is on.
+/// A scenario as reports name it: its task, its name, the checklist items it decides.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub task: u8,
+    pub slug: String,
+    pub title: String,
+    pub name: String,
+    pub checks: Vec<Check>,
+    pub about: String,
+}
+
+impl ScenarioInfo {
+    /// `task01_squarer`.
+    pub fn task_id(&self) -> String {
+        format!("task{:02}_{}", self.task, self.slug)
+    }
+
+    /// `task01_squarer::every_square_exactly_once`.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}", self.task_id(), self.name)
+    }
+
+    /// The item a hang, a crash or an escaped panic is filed under.
+    pub fn primary(&self) -> Check {
+        self.checks.first().copied().unwrap_or(Check::Requirement)
+    }
+}
+
+/// Where a scenario's stages go besides the watchdog: the parent process, so a child that is
+/// killed still says what it was doing.
+pub(crate) type StageSink = Box<dyn Fn(&str) + Send + Sync>;
+
+/// What the watchdog can read while a scenario runs: its ledgers, the step it is on, and whether
+/// the scenario is in one of its own bounded waits.
 #[derive(Default)]
-pub struct Watch {
+pub(crate) struct Watch {
     ledgers: Mutex<Vec<Arc<Ledger>>>,
     stage: Mutex<(String, Option<Instant>)>,
+    pub(crate) deliberate: Deliberate,
+    pub(crate) sink: Option<StageSink>,
 }
 
 impl Watch {
+    pub(crate) fn with_sink(sink: Option<StageSink>) -> Self {
+        Watch {
+            sink,
+            ..Watch::default()
+        }
+    }
+
     pub fn ledgers(&self) -> Vec<Arc<Ledger>> {
         self.ledgers
             .lock()
@@ -86,6 +142,10 @@ impl Watch {
 
 /// Everything a scenario body gets besides the solution: its seeded randomness, ledgers the
 /// watchdog can see, and the log lines the solution wrote.
+///
+/// A `Ctx` is the scenario's capability: only the runner makes one, and no solution is ever
+/// handed one, so what is reached through it (the watchdog's marks, the heap peak, the
+/// scenario's ledgers) is out of a solution's reach.
 pub struct Ctx {
     pub seed: u64,
     /// Seeded from the run's seed and the scenario's name, so `--exact` replays the same inputs.
@@ -94,7 +154,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(seed: u64, name: &str, watch: Arc<Watch>) -> Self {
+    pub(crate) fn new(seed: u64, name: &str, watch: Arc<Watch>) -> Self {
         let salt = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
         });
@@ -116,7 +176,7 @@ impl Ctx {
     }
 
     fn register(&self, ledger: Ledger) -> Arc<Ledger> {
-        let ledger = Arc::new(ledger);
+        let ledger = Arc::new(ledger.watched_by(self.watch.deliberate.clone()));
         self.watch
             .ledgers
             .lock()
@@ -127,8 +187,53 @@ impl Ctx {
 
     /// Says what the scenario is doing now; a hang report quotes the last stage.
     pub fn stage(&self, what: impl Into<String>) {
-        *self.watch.stage.lock().unwrap_or_else(|p| p.into_inner()) =
-            (what.into(), Some(Instant::now())); // real time: progress stamp for the watchdog
+        let what = what.into();
+        if let Some(sink) = &self.watch.sink {
+            sink(&what);
+        }
+        *self.watch.stage.lock().unwrap_or_else(|p| p.into_inner()) = (what, Some(Instant::now()));
+        // real time: progress stamp for the watchdog
+    }
+
+    /// The threads that started a job in any of this scenario's ledgers: the pool's workers.
+    pub fn workers(&self) -> std::collections::BTreeSet<u64> {
+        self.watch
+            .ledgers()
+            .iter()
+            .flat_map(|l| l.workers())
+            .collect()
+    }
+
+    /// Runs `f` with perturbed schedules (see [`crate::perturb`]): the scenario's thread and every
+    /// thread it starts share one CPU and are preempted every few tens of microseconds, the CPU
+    /// and the period drawn from the seed.
+    pub fn perturbed<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        let period = std::time::Duration::from_micros(self.rng.u64(100..=200));
+        let seed = self.rng.u64(..);
+        let watch = self.watch.clone();
+        let progress = move || watch.ledgers().iter().map(|l| l.version()).sum::<u64>();
+        crate::perturb::run(seed, period, progress, || f(self))
+    }
+
+    /// Whether any of this scenario's ledgers saw a job start or finish after its call returned.
+    pub(crate) fn work_after_return(&self) -> bool {
+        self.watch
+            .ledgers()
+            .iter()
+            .any(|l| !l.snapshot().after_close.is_empty())
+    }
+
+    /// Marks a bounded wait of the scenario's own for as long as the guard lives, so the
+    /// watchdog does not take it for a stall.
+    pub(crate) fn deliberately(&self) -> crate::timing::Waiting {
+        self.watch.deliberate.begin()
+    }
+
+    /// Runs `f` and returns its result with the most heap, in bytes, live during it beyond what
+    /// was live when it began (see [`crate::alloc`]); `None` if the binary does not count.
+    pub fn heap_peak_growth<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> (R, Option<usize>) {
+        let (r, grew) = crate::alloc::peak_growth(|| f(self));
+        (r, crate::alloc::installed().then_some(grew))
     }
 
     /// The log events the solution emitted since the scenario began.

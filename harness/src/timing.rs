@@ -3,6 +3,7 @@
 //! every instant. Virtual time (tokio's paused clock, turmoil) is for what a solution measures.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// No job event for this long means a held pool has done all it can (a blocked producer, workers
@@ -11,6 +12,9 @@ pub const QUIET: Duration = Duration::from_millis(30);
 /// How long a pool may take to put its workers to work before the scenario looks anyway; a pool
 /// short of workers waits this out and is judged on what it did.
 pub const GET_GOING: Duration = Duration::from_millis(500);
+/// How long a scenario holds one job while it waits to see whether the pool returns without it:
+/// longer than any "quiet spell" a consumer might take for the end of its input.
+pub const HOLD_LAST: Duration = Duration::from_millis(300);
 /// The longest any single settle may take.
 pub const WITHIN: Duration = Duration::from_secs(5);
 /// How long threads may take to exit once a pool returned, as goleak's retry window.
@@ -22,26 +26,30 @@ pub const STALL: Duration = Duration::from_secs(3);
 /// The most a scenario may take in all.
 pub const LIMIT: Duration = Duration::from_secs(60);
 
-static DELIBERATE: AtomicUsize = AtomicUsize::new(0);
-
-/// Marks a bounded wait of the scenario's own (a settle, a leak check's retries) for as long as it
-/// lives, so the watchdog does not mistake it for a stall.
-pub struct Deliberate(());
+/// The scenario's own bounded waits in progress (a settle, a leak check's retries), so the
+/// watchdog does not mistake them for a stall. Each scenario's [`crate::scenario::Ctx`] holds
+/// one; no solution can reach it, so nothing a solution calls can switch the watchdog off.
+#[derive(Clone, Default)]
+pub(crate) struct Deliberate(Arc<AtomicUsize>);
 
 impl Deliberate {
-    pub fn begin() -> Self {
-        DELIBERATE.fetch_add(1, Ordering::SeqCst);
-        Deliberate(())
+    /// Marks a deliberate wait for as long as the guard lives.
+    pub(crate) fn begin(&self) -> Waiting {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Waiting(self.0.clone())
     }
 
-    /// Whether some scenario thread is in a deliberate wait right now.
-    pub fn active() -> bool {
-        DELIBERATE.load(Ordering::SeqCst) > 0
+    /// Whether the scenario is in a deliberate wait right now.
+    pub(crate) fn active(&self) -> bool {
+        self.0.load(Ordering::SeqCst) > 0
     }
 }
 
-impl Drop for Deliberate {
+/// See [`Deliberate::begin`].
+pub(crate) struct Waiting(Arc<AtomicUsize>);
+
+impl Drop for Waiting {
     fn drop(&mut self) {
-        DELIBERATE.fetch_sub(1, Ordering::SeqCst);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

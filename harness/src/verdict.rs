@@ -1,10 +1,11 @@
 //! What a scenario concludes: pass, not attempted, or a failure that teaches.
 
 use crate::checklist::Check;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One broken promise: which checklist item, what the task asked for, what the solution did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub check: Check,
     pub expected: String,

@@ -5,10 +5,11 @@
 //! `stall` (no job event in any ledger, no new stage in the scenario) or when the whole scenario
 //! passes `limit`. A hung thread cannot be killed; it is abandoned, blocked where it stood.
 
+use crate::checklist::Check;
 use crate::contracts::Solution;
 use crate::leak;
-use crate::scenario::{Ctx, Scenario, Watch};
-use crate::timing::{self, Deliberate};
+use crate::scenario::{Ctx, Scenario, StageSink, Watch};
+use crate::timing;
 use crate::verdict::{Failure, Outcome, Stop};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Arc, Mutex, Once};
@@ -65,21 +66,24 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The panics recorded since the last call (the scenario's own and its solution's threads').
-pub fn take_panics() -> Vec<String> {
+pub(crate) fn take_panics() -> Vec<String> {
     std::mem::take(&mut *PANICS.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
-/// Runs `scenario` against `solution` under the watchdog.
-pub fn guard(
+/// Runs `scenario` against `solution` under the watchdog; each stage it enters also goes to
+/// `sink`.
+pub(crate) fn guard(
     scenario: Scenario,
     solution: &'static dyn Solution,
     seed: u64,
     limits: Limits,
+    sink: Option<StageSink>,
 ) -> Outcome {
     install_panic_recorder();
     take_panics();
-    let watch = Arc::new(Watch::default());
+    let watch = Arc::new(Watch::with_sink(sink));
     let before = leak::Baseline::now();
+    let heap = crate::alloc::current();
     let (tx, rx) = mpsc::channel();
     let w = watch.clone();
     let spawned = std::thread::Builder::new()
@@ -120,8 +124,12 @@ pub fn guard(
         let idle = idle_for(&watch, started);
         let deadlocked = idle >= timing::DEADLOCK && before.all_asleep();
         if deadlocked || idle >= limits.stall || total >= limits.limit {
+            // The scenario may have ended while the watchdog looked: its verdict wins.
+            if let Ok(Ok(outcome)) = rx.try_recv() {
+                return outcome;
+            }
             return Err(Stop::Fail(hang(
-                &scenario, &watch, &before, idle, total, deadlocked,
+                &scenario, &watch, &before, idle, total, deadlocked, heap,
             )));
         }
     }
@@ -130,7 +138,7 @@ pub fn guard(
 /// How long since anything moved: a job event in any ledger or a new stage of the scenario. Zero
 /// while the scenario is in one of its own bounded waits.
 fn idle_for(watch: &Watch, started: Instant) -> Duration {
-    if Deliberate::active() {
+    if watch.deliberate.active() {
         return Duration::ZERO;
     }
     let mut idle = started.elapsed();
@@ -145,6 +153,22 @@ fn idle_for(watch: &Watch, started: Instant) -> Duration {
     idle
 }
 
+/// The item a hang is blamed on, from where the jobs stood:
+/// - every job of the input done (and read, where the scenario reads results), yet the call
+///   never returns: the results stream is never ended, `close_once`;
+/// - results finished but unread while the pool is stuck: the caller stopped reading before the
+///   pool could finish (joined first, or fed jobs on the same thread), `graceful_shutdown`;
+/// - otherwise the scenario's own item (a job stuck inside its work, a pool that never starts).
+pub(crate) fn blame(primary: Check, ledgers: &[crate::ledger::Snapshot]) -> Check {
+    if !ledgers.is_empty() && ledgers.iter().all(|s| s.all_done()) {
+        Check::CloseOnce
+    } else if ledgers.iter().any(|s| s.unread() > 0 && s.in_flight == 0) {
+        Check::GracefulShutdown
+    } else {
+        primary
+    }
+}
+
 fn hang(
     scenario: &Scenario,
     watch: &Watch,
@@ -152,6 +176,7 @@ fn hang(
     idle: Duration,
     total: Duration,
     deadlocked: bool,
+    heap: usize,
 ) -> Failure {
     let (stage, _) = watch.stage();
     let mut observed = format!(
@@ -170,6 +195,10 @@ fn hang(
     for l in watch.ledgers() {
         observed += &format!("; {}", l.describe());
     }
+    let grew = crate::alloc::current().saturating_sub(heap) >> 20;
+    if grew >= 64 {
+        observed += &format!("; meanwhile the heap grew by {grew} MiB: memory without bound");
+    }
     let alive = before.extra();
     if !alive.is_empty() {
         observed += &format!(
@@ -178,8 +207,16 @@ fn hang(
             alive.join(", ")
         );
     }
+    let snaps: Vec<_> = watch.ledgers().iter().map(|l| l.snapshot()).collect();
+    let check = blame(scenario.primary(), &snaps);
+    if check == Check::CloseOnce {
+        observed += "; every job was done, so the pool waits on an end that never comes";
+    } else if check == Check::GracefulShutdown && check != scenario.primary() {
+        observed +=
+            "; finished results wait unread: the caller stopped reading before the pool finished";
+    }
     Failure::new(
-        scenario.primary(),
+        check,
         "the pool finishes and returns; no thread waits forever",
         observed,
     )

@@ -3,7 +3,8 @@
 //! A producer thread feeds a bounded jobs channel; `workers` threads share its receiver, square,
 //! and send into a bounded results channel; the calling thread ranges over the results. The
 //! results channel closes by itself when the last worker drops its sender (Go's closer goroutine
-//! and `wg.Wait()`), and every thread is joined before returning.
+//! and `wg.Wait()`), and every thread is joined before returning. A job that panics is caught in
+//! its worker and travels as an error beside the results, so the worker lives on.
 //!
 //! Written against `harness::sync`, which is std in a normal build and loom under the loom model.
 
@@ -12,6 +13,7 @@ use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
 use harness::sync::{sync_channel, thread, Arc, Mutex};
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub struct Answer;
 
@@ -39,8 +41,9 @@ impl Squarer for Answer {
                 thread::spawn(move || loop {
                     let job = jobs.lock().unwrap().recv(); // the lock is held for the recv only
                     let Ok((index, n)) = job else { break }; // jobs closed: the producer is done
-                    let square = probe.run(n, || n * n);
-                    if results.send(Squared { index, square }).is_err() {
+                    let square = catch_unwind(AssertUnwindSafe(|| probe.run(n, || n * n)));
+                    let result = square.map(|square| Squared { index, square });
+                    if results.send(result).is_err() {
                         break;
                     }
                 })
@@ -54,17 +57,18 @@ impl Squarer for Answer {
                 }
             } // jobs_tx drops here: jobs close exactly once
         });
+        let mut panicked = None;
         for r in results_rx.iter() {
-            emit(r);
+            match r {
+                Ok(r) => emit(r),
+                Err(p) => panicked = panicked.or(Some(panic_message(&*p))),
+            }
         }
-        let mut panicked = producer.join().is_err();
+        let _ = producer.join(); // the producer only sends: it cannot panic
         for w in workers {
-            panicked |= w.join().is_err();
+            let _ = w.join(); // every job's panic was caught in its worker
         }
-        match panicked {
-            true => Err(PoolError::JobPanicked("a squarer thread panicked".into())),
-            false => Ok(()),
-        }
+        panicked.map_or(Ok(()), |m| Err(PoolError::JobPanicked(m)))
     }
 
     /// Stretch: a reorder buffer keyed by index releases results in input order.
@@ -84,4 +88,13 @@ impl Squarer for Answer {
             }
         })
     }
+}
+
+/// A panic's message, as `panic!` gave it.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a job panicked".into())
 }

@@ -4,8 +4,9 @@
 //! record reaches a worker, which judges it) and sends each, numbered from 1 after the header,
 //! into a bounded jobs channel. `workers` threads parse records into [`Row`]s inside the probe's
 //! bracket, catching a panicking parse so it counts as an error, and send the outcome into a
-//! bounded results channel; the calling thread counts. Memory holds the buffers' worth of
-//! records, never the file. Every thread is scoped, so all are joined before returning.
+//! bounded results channel; the calling thread counts each outcome and calls `counted()`. Memory
+//! holds the buffers' worth of records, never the file. Every thread is scoped, so all are joined
+//! before returning.
 
 use csv::{ByteRecord, ReaderBuilder};
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
@@ -52,6 +53,7 @@ impl CsvParser for Answer {
         cfg: PoolConfig,
         path: &Path,
         probe: Probe<u64>,
+        counted: &mut dyn FnMut(),
     ) -> Result<CsvSummary, PoolError> {
         if cfg.workers == 0 {
             return Err(PoolError::ZeroWorkers);
@@ -106,6 +108,7 @@ impl CsvParser for Answer {
                     }
                     Err(_) => summary.errors += 1,
                 }
+                counted();
             }
             summary.histogram = Some(histogram);
             producer.join().expect("the producer does not panic")?;

@@ -2,14 +2,16 @@
 //!
 //! A producer thread feeds file paths into a bounded jobs channel; `workers` threads share its
 //! receiver, each reading and tokenising one file into a partial map; the calling thread merges
-//! the partial maps as they arrive (Go's `for k, v := range m`). A missing file travels through
-//! the results channel as an error: the consumer keeps the first one and goes on draining, so no
-//! worker is left blocked on a full channel, and the scope joins every thread before returning.
+//! the partial maps as they arrive (Go's `for k, v := range m`). A missing file or a panicking
+//! job travels through the results channel as an error: the consumer keeps the first one and goes
+//! on draining, so no worker is left blocked on a full channel, and the scope joins every thread
+//! before returning.
 
 use harness::contracts::task05_word_counter::{Counts, WordCounter};
 use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
 use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
@@ -17,8 +19,8 @@ use std::thread;
 
 pub struct Answer;
 
-/// One file's partial count. A file that does not exist ends the run; any other read failure is
-/// a per-file one, logged and skipped (see [`PoolError::Io`]).
+/// One file's partial count. A file that does not exist ends the run; any other read failure
+/// (a directory) is a per-file one, logged and skipped.
 fn count_file(path: &Path) -> Result<Counts, PoolError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -40,12 +42,25 @@ fn count_file(path: &Path) -> Result<Counts, PoolError> {
     Ok(counts)
 }
 
+/// A panic's message, as `panic!` gave it.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (
+        payload.downcast_ref::<&str>(),
+        payload.downcast_ref::<String>(),
+    ) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "a job panicked".into(),
+    }
+}
+
 impl WordCounter for Answer {
     fn count_words(
         &self,
         cfg: PoolConfig,
         files: Jobs<PathBuf>,
         probe: Probe<PathBuf>,
+        merged: &mut dyn FnMut(),
     ) -> Result<Counts, PoolError> {
         if cfg.workers == 0 {
             return Err(PoolError::ZeroWorkers);
@@ -70,7 +85,10 @@ impl WordCounter for Answer {
                 s.spawn(move || loop {
                     let job = jobs_rx.lock().unwrap().recv(); // the lock is held for the recv only
                     let Ok(path) = job else { break }; // jobs closed: the producer is done
-                    let partial = probe.run(path.clone(), || count_file(&path));
+                    let work = || probe.run(path.clone(), || count_file(&path));
+                    // A panicking job costs its own file only: the worker goes on.
+                    let partial = catch_unwind(AssertUnwindSafe(work))
+                        .unwrap_or_else(|p| Err(PoolError::JobPanicked(panic_message(&*p))));
                     if results_tx.send(partial).is_err() {
                         break;
                     }
@@ -89,6 +107,7 @@ impl WordCounter for Answer {
                         first_error.get_or_insert(e);
                     }
                 }
+                merged();
             }
             first_error.map_or(Ok(global), Err)
         }) // the scope joins the producer and every worker before returning

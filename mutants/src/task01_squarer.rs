@@ -215,7 +215,7 @@ pub fn mutants() -> Vec<Mutant> {
             "task01_squarer",
             "jobs_never_closed",
             Buggy(JobsNeverClosed),
-            Check::Requirement,
+            Check::CloseOnce,
             "keeps a jobs sender alive, so workers wait forever"
         ),
         mutant!(

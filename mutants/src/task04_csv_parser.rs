@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -31,6 +31,11 @@ enum Bug {
     ZeroWorkersAccepted,
     MissingPathPanics,
     EmptyFileAccepted,
+    JobsBufferFromResultsBuffer,
+    UnboundedResults,
+    HeaderOnlyRefused,
+    ConsumerStopsOnQuietSpell,
+    CountedOnlyForValidRows,
 }
 
 struct Buggy(Bug);
@@ -89,6 +94,7 @@ impl CsvParser for Buggy {
         cfg: PoolConfig,
         path: &Path,
         probe: Probe<u64>,
+        counted: &mut dyn FnMut(),
     ) -> Result<CsvSummary, PoolError> {
         let bug = self.0;
         if cfg.workers == 0 && bug != Bug::ZeroWorkersAccepted {
@@ -109,9 +115,16 @@ impl CsvParser for Buggy {
         if bug != Bug::HeaderCountedAsRow {
             records.next();
         }
-        let (jobs_tx, jobs_rx) =
-            chan::<(u64, ByteRecord)>(bug == Bug::UnboundedJobs, cfg.jobs_buffer);
-        let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
+        if records.peek().is_none() && bug == Bug::HeaderOnlyRefused {
+            return Err(PoolError::EmptyInput);
+        }
+        let jobs_buffer = match bug {
+            Bug::JobsBufferFromResultsBuffer => cfg.results_buffer,
+            _ => cfg.jobs_buffer,
+        };
+        let (jobs_tx, jobs_rx) = chan::<(u64, ByteRecord)>(bug == Bug::UnboundedJobs, jobs_buffer);
+        let (results_tx, results_rx) =
+            chan::<Parsed>(bug == Bug::UnboundedResults, cfg.results_buffer);
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let workers = cfg.workers - usize::from(bug == Bug::FifteenWorkers);
         if bug == Bug::LeakedThread {
@@ -133,7 +146,7 @@ impl CsvParser for Buggy {
                             .unwrap_or(Err(None))
                     };
                     let give_up = bug == Bug::WorkerDiesOnMalformedRow && parsed.is_err();
-                    if results.send(parsed).is_err() || give_up {
+                    if !results.send(parsed) || give_up {
                         break;
                     }
                 });
@@ -149,7 +162,13 @@ impl CsvParser for Buggy {
             });
             let mut summary = CsvSummary::default();
             let mut histogram = BTreeMap::new();
-            for parsed in results_rx {
+            let quiet = std::time::Duration::from_millis(200);
+            let next = || match bug {
+                Bug::ConsumerStopsOnQuietSpell => results_rx.recv_timeout(quiet).ok(),
+                _ => results_rx.recv().ok(),
+            };
+            while let Some(parsed) = next() {
+                let valid = parsed.is_ok();
                 let scored = match parsed {
                     Ok(row) => {
                         summary.valid += 1;
@@ -166,6 +185,9 @@ impl CsvParser for Buggy {
                         _ => score / 10,
                     };
                     *histogram.entry(bucket).or_insert(0) += 1;
+                }
+                if valid || bug != Bug::CountedOnlyForValidRows {
+                    counted();
                 }
             }
             summary.histogram = Some(histogram);
@@ -289,6 +311,46 @@ pub fn mutants() -> Vec<Mutant> {
             Buggy(EmptyFileAccepted),
             Check::GracefulShutdown,
             "returns Ok with zero counts for a file without a header"
+        ),
+        mutant!(
+            task04,
+            "task04_csv_parser",
+            "jobs_buffer_from_results_buffer",
+            Buggy(JobsBufferFromResultsBuffer),
+            Check::BufferSize,
+            "sizes the jobs channel with cfg.results_buffer"
+        ),
+        mutant!(
+            task04,
+            "task04_csv_parser",
+            "unbounded_results",
+            Buggy(UnboundedResults),
+            Check::BufferSize,
+            "the results channel is unbounded: workers never wait for a slow consumer"
+        ),
+        mutant!(
+            task04,
+            "task04_csv_parser",
+            "header_only_refused",
+            Buggy(HeaderOnlyRefused),
+            Check::Requirement,
+            "refuses a file with a header and no record as empty instead of counting zero"
+        ),
+        mutant!(
+            task04,
+            "task04_csv_parser",
+            "consumer_stops_on_quiet_spell",
+            Buggy(ConsumerStopsOnQuietSpell),
+            Check::CloseOnce,
+            "the consumer takes 200 ms without a result for the end of the results stream"
+        ),
+        mutant!(
+            task04,
+            "task04_csv_parser",
+            "counted_only_for_valid_rows",
+            Buggy(CountedOnlyForValidRows),
+            Check::Requirement,
+            "calls counted() for valid rows only, not for every record counted"
         ),
     ]
 }

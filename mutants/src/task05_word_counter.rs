@@ -9,6 +9,7 @@ use harness::contracts::{PoolConfig, PoolError};
 use harness::probe::{Jobs, Probe};
 use harness::Check;
 use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -19,12 +20,15 @@ enum Bug {
     MergeOverwrites,
     SplitsOnWhitespace,
     ForgetsLowercase,
+    LowercasesFirst,
     OneWorkerShort,
     CollectsFilesUpFront,
     IgnoresMissingFile,
+    SkipsSilently,
     UnwrapsRead,
     ReturnsBeforeWorkersStop,
     JoinsBeforeDraining,
+    NeverCallsMerged,
     TieBreakReversed,
     LeakedThread,
     NoZeroCheck,
@@ -33,18 +37,13 @@ enum Bug {
 
 struct Buggy(Bug);
 
-fn count_file(bug: Bug, path: &Path) -> Result<Counts, PoolError> {
-    let text = if bug == Bug::UnwrapsRead {
-        std::fs::read_to_string(path).unwrap()
+fn tokenise(bug: Bug, text: &str) -> Counts {
+    let lowered;
+    let text = if bug == Bug::LowercasesFirst {
+        lowered = text.to_lowercase();
+        &lowered
     } else {
-        match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(_) if bug == Bug::IgnoresMissingFile => return Ok(Counts::new()),
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Err(PoolError::MissingPath(path.to_path_buf()))
-            }
-            Err(e) => return Err(PoolError::Io(e.to_string())),
-        }
+        text
     };
     let words: Vec<&str> = match bug {
         Bug::SplitsOnWhitespace => text.split_whitespace().collect(),
@@ -56,12 +55,43 @@ fn count_file(bug: Bug, path: &Path) -> Result<Counts, PoolError> {
     let mut counts = Counts::new();
     for word in words {
         let word = match bug {
-            Bug::ForgetsLowercase => word.to_string(),
+            Bug::ForgetsLowercase | Bug::LowercasesFirst => word.to_string(),
             _ => word.to_lowercase(),
         };
         *counts.entry(word).or_default() += 1;
     }
-    Ok(counts)
+    counts
+}
+
+fn count_file(bug: Bug, path: &Path) -> Result<Counts, PoolError> {
+    let bytes = if bug == Bug::UnwrapsRead {
+        std::fs::read(path).unwrap()
+    } else {
+        match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(_) if bug == Bug::IgnoresMissingFile => return Ok(Counts::new()),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(PoolError::MissingPath(path.to_path_buf()))
+            }
+            Err(_) if bug == Bug::SkipsSilently => return Ok(Counts::new()),
+            Err(e) => {
+                tracing::warn!("skipping {}: {e}", path.display());
+                return Ok(Counts::new());
+            }
+        }
+    };
+    Ok(tokenise(bug, &String::from_utf8_lossy(&bytes)))
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (
+        payload.downcast_ref::<&str>(),
+        payload.downcast_ref::<String>(),
+    ) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "a job panicked".into(),
+    }
 }
 
 impl WordCounter for Buggy {
@@ -70,6 +100,7 @@ impl WordCounter for Buggy {
         cfg: PoolConfig,
         files: Jobs<PathBuf>,
         probe: Probe<PathBuf>,
+        merged: &mut dyn FnMut(),
     ) -> Result<Counts, PoolError> {
         let bug = self.0;
         if cfg.workers == 0 && bug != Bug::NoZeroCheck {
@@ -89,7 +120,9 @@ impl WordCounter for Buggy {
                 thread::spawn(move || loop {
                     let job = jobs.lock().unwrap().recv();
                     let Ok(path) = job else { break };
-                    let partial = probe.run(path.clone(), || count_file(bug, &path));
+                    let work = || probe.run(path.clone(), || count_file(bug, &path));
+                    let partial = catch_unwind(AssertUnwindSafe(work))
+                        .unwrap_or_else(|p| Err(PoolError::JobPanicked(panic_message(&*p))));
                     if results.send(partial).is_err() {
                         break;
                     }
@@ -147,6 +180,9 @@ impl WordCounter for Buggy {
                     first_error.get_or_insert(e);
                 }
             }
+            if bug != Bug::NeverCallsMerged {
+                merged();
+            }
         }
         for h in handles {
             h.join().expect("a word counter thread panicked");
@@ -196,6 +232,30 @@ pub fn mutants() -> Vec<Mutant> {
         mutant!(
             task05,
             "task05_word_counter",
+            "lowercases_before_splitting",
+            Buggy(LowercasesFirst),
+            Check::Requirement,
+            "lowercases the whole text, then splits: a final sigma before an apostrophe, or an İ, gives other words"
+        ),
+        mutant!(
+            task05,
+            "task05_word_counter",
+            "skips_directory_silently",
+            Buggy(SkipsSilently),
+            Check::ErrorsHandled,
+            "a path that cannot be read as a file is skipped without a log line"
+        ),
+        mutant!(
+            task05,
+            "task05_word_counter",
+            "never_calls_merged",
+            Buggy(NeverCallsMerged),
+            Check::Requirement,
+            "merges every partial map but never calls merged()"
+        ),
+        mutant!(
+            task05,
+            "task05_word_counter",
             "one_worker_short",
             Buggy(OneWorkerShort),
             Check::PoolSize,
@@ -230,15 +290,15 @@ pub fn mutants() -> Vec<Mutant> {
             "task05_word_counter",
             "returns_before_workers_stop",
             Buggy(ReturnsBeforeWorkersStop),
-            Check::ErrorsHandled,
-            "returns the first error at once, leaving workers mid-file"
+            Check::AllJoined,
+            "returns the first error at once, leaving workers mid-file (alive after the return)"
         ),
         mutant!(
             task05,
             "task05_word_counter",
             "joins_workers_before_draining",
             Buggy(JoinsBeforeDraining),
-            Check::ErrorsHandled,
+            Check::GracefulShutdown,
             "on the first error, joins the workers while nobody reads their results: deadlock"
         ),
         mutant!(

@@ -21,8 +21,89 @@ pub fn no_thread_outlives(
     ctx.stage(format!("waiting for {call} to return"));
     run()?;
     ctx.stage("waiting for the pool's threads to exit");
-    before.settled(EXIT_GRACE, Check::NoLeaks)?;
+    before.settled(ctx, EXIT_GRACE, Check::NoLeaks)?;
     Ok(())
 }
 
 pub use harness::watchdog::panic_message;
+
+/// A probe hook under which each file in `staged` gets its real content only when its job
+/// starts: `staged` maps a path the solution sees (holding placeholder bytes of another length)
+/// to a file with the real bytes, moved into place inside the bracket. A solution that reads a
+/// file before `probe.run` reads the placeholder, and its hash, count or byte total shows it.
+pub fn content_on_start(
+    staged: std::collections::BTreeMap<std::path::PathBuf, std::path::PathBuf>,
+) -> impl Fn(&std::path::PathBuf) + Send + Sync + 'static {
+    move |path| {
+        if let Some(real) = staged.get(path) {
+            let _ = std::fs::rename(real, path);
+        }
+    }
+}
+
+/// A run that never reached the condition a scenario exists to look at (the workers all busy,
+/// the buffer full) decides nothing: it fails as not deciding, under the scenario's item, and is
+/// never a pass.
+pub fn not_deciding(check: Check, needed: &str, saw: &str) -> Failure {
+    Failure::new(
+        check,
+        format!("the run reaches what this scenario decides on: {needed}"),
+        format!("it never did ({saw}), so nothing could be decided; a run that decides nothing is not a pass"),
+    )
+    .hint("the pool never got into the state the scenario needs to look at: usually fewer workers than configured, or a pool that stalls before its first job")
+}
+
+/// `Ok` when the run reached the condition (`reached`), else [`not_deciding`].
+pub fn deciding(check: Check, reached: bool, needed: &str, saw: &str) -> Result<(), Failure> {
+    match reached {
+        true => Ok(()),
+        false => Err(not_deciding(check, needed, saw)),
+    }
+}
+
+/// No job started or finished after the call returned: a worker still running then was never
+/// joined (a wait that returned early, a wait-group added inside the worker).
+pub fn nothing_after_return(after: &harness::ledger::Snapshot) -> Result<(), Failure> {
+    harness::ensure(after.after_close.is_empty(), || {
+        Failure::new(
+            Check::AllJoined,
+            "no job runs after the call returned: every worker joined first",
+            format!("after it returned: {}", after.after_close.join(", ")),
+        )
+        .hint("wait for every worker (join each JoinHandle, or let a thread::scope end) before returning; a wait-group's add must happen before the worker starts, not inside it")
+    })
+}
+
+/// The jobs channel's window, read with every worker held at a gate: `jobs_buffer` to
+/// `jobs_buffer + 1` of `what` taken but not started (the channel full, one more in the
+/// producer's hand), once the run shows every worker busy.
+pub fn jobs_window(
+    cfg: harness::contracts::PoolConfig,
+    held: &harness::ledger::Snapshot,
+    what: &str,
+    hint: &str,
+) -> Result<(), Failure> {
+    deciding(
+        Check::BufferSize,
+        held.in_flight == cfg.workers as u64,
+        &format!("all {} workers busy at a gate", cfg.workers),
+        &format!("{} {what} in flight", held.in_flight),
+    )?;
+    let (low, high) = (cfg.jobs_buffer as u64, cfg.jobs_buffer as u64 + 1);
+    harness::ensure((low..=high).contains(&held.queued()), || {
+        Failure::new(
+            Check::BufferSize,
+            format!(
+                "with every worker busy, {low} to {high} {what} taken but not started (jobs_buffer {}, plus one in the producer's hand)",
+                cfg.jobs_buffer
+            ),
+            format!(
+                "{} taken, {} started: {} waiting",
+                held.taken,
+                held.started,
+                held.queued()
+            ),
+        )
+        .hint(hint)
+    })
+}

@@ -3,7 +3,7 @@
 use crate::support;
 use harness::contracts::task01_squarer::{Squared, Squarer, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
-use harness::hold::while_held;
+use harness::hold::{returns_while_held, while_held};
 use harness::ledger::{Ledger, Snapshot};
 use harness::probe::{Gate, Jobs, Probe};
 use harness::scenario::attempted;
@@ -12,29 +12,45 @@ use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome, Scenario};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The seed's pool: 4 workers; buffers smaller than the input, so their bounds show.
+/// The seed's pool: 4 workers; buffers smaller than the input, so their bounds show, and unequal
+/// to each other and to the workers, so using one for another shows.
 const CFG: PoolConfig = PoolConfig {
     workers: 4,
-    jobs_buffer: 8,
-    results_buffer: 8,
+    jobs_buffer: 7,
+    results_buffer: 3,
+};
+/// Another pool, so a count taken from the seed (4) or the machine (2) instead of the config
+/// shows: no quantity here equals one of CFG's or the CPU count of a 2-core machine.
+const OTHER: PoolConfig = PoolConfig {
+    workers: 5,
+    jobs_buffer: 9,
+    results_buffer: 6,
 };
 const N: usize = 100;
+/// The largest magnitude the contract allows: its square still fits an i64.
+const MAX: i64 = 3_037_000_499;
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
         TASK.scenario("every_square_exactly_once", &[Check::Requirement, Check::GracefulShutdown],
             "100 numbers in, each square out exactly once with its input index", every_square_exactly_once),
         TASK.scenario("runs_exactly_the_configured_workers", &[Check::PoolSize],
-            "with every job held, exactly 4 jobs run at once", runs_exactly_the_configured_workers),
-        TASK.scenario("jobs_channel_holds_at_most_its_buffer", &[Check::BufferSize],
-            "with workers held, the pool takes at most jobs_buffer jobs beyond those running, plus one in the producer's hand",
-            jobs_channel_holds_at_most_its_buffer),
-        TASK.scenario("results_channel_holds_at_most_its_buffer", &[Check::BufferSize],
-            "with the consumer held, at most results_buffer results wait, plus one in each blocked worker's hand",
-            results_channel_holds_at_most_its_buffer),
+            "with every job held, exactly cfg.workers jobs run at once (4, then 5)", runs_exactly_the_configured_workers),
+        TASK.scenario("jobs_channel_holds_its_buffer", &[Check::BufferSize],
+            "with workers held, the pool takes jobs_buffer jobs beyond those running, plus at most one in the producer's hand",
+            jobs_channel_holds_its_buffer),
+        TASK.scenario("results_channel_holds_its_buffer", &[Check::BufferSize],
+            "with the consumer held, results_buffer results wait, plus at most one in each blocked worker's hand",
+            results_channel_holds_its_buffer),
         TASK.scenario("results_end_once_after_the_last_worker", &[Check::CloseOnce],
-            "the call returns (the results stream ends) only after the last job finished, and nothing runs after it",
+            "with one job held, the call does not return (the results stream does not end) until it finished, and nothing runs after it",
             results_end_once_after_the_last_worker),
+        TASK.scenario("a_panicking_job_is_reported", &[Check::ErrorsHandled],
+            "more jobs panic than there are workers: every other square is emitted and the call returns Err(JobPanicked)",
+            a_panicking_job_is_reported),
+        TASK.scenario("exact_under_perturbed_schedules", &[Check::Requirement, Check::AllJoined],
+            "6 runs on one contended CPU with preemption at random points: every square once with its index, every worker joined",
+            exact_under_perturbed_schedules),
         TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
             "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
         TASK.scenario("one_slot_buffers_do_not_deadlock", &[Check::GracefulShutdown],
@@ -49,15 +65,37 @@ pub fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-/// Distinct numbers, so each job is known by its number; squares fit in an i64.
+/// Every class of number the contract allows: zero, negatives, both extremes, and repeats (a
+/// solution that finds a number's index by its value gives two of them one index).
 fn numbers(ctx: &mut Ctx, n: usize) -> Vec<i64> {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut v = vec![0, MAX, -MAX, 1, -1];
+    while v.len() < n {
+        let x = ctx.rng.i64(-MAX..=MAX);
+        v.push(x);
+        if ctx.rng.u8(..) < 40 && v.len() < n {
+            v.push(x); // a repeat
+        }
+    }
+    v.truncate(n);
+    ctx.rng.shuffle(&mut v);
+    v
+}
+
+/// Like [`numbers`] without repeats, zero and both extremes still among them: for scenarios
+/// that hold or reorder a job by its number.
+fn distinct(ctx: &mut Ctx, n: usize) -> Vec<i64> {
+    let mut seen: std::collections::BTreeSet<i64> = [0, MAX, -MAX, 1, -1].into();
     while seen.len() < n {
-        seen.insert(ctx.rng.i64(-3_000_000_000..=3_000_000_000));
+        seen.insert(ctx.rng.i64(-MAX..=MAX));
     }
     let mut v: Vec<i64> = seen.into_iter().collect();
     ctx.rng.shuffle(&mut v);
     v
+}
+
+/// The keys the contract asks for: each number itself, once per occurrence.
+fn keys(input: &[i64]) -> Vec<String> {
+    input.iter().map(|n| n.to_string()).collect()
 }
 
 fn jobs(ledger: &Arc<Ledger>, input: Vec<i64>) -> Jobs<i64> {
@@ -121,6 +159,10 @@ fn every_square_exactly_once(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
             ),
         )
     })?;
+    ledger.check_keys(
+        keys(&input).iter().map(String::as_str),
+        "by the number squared",
+    )?;
     Ok(())
 }
 
@@ -139,33 +181,29 @@ fn held_pool(sq: &dyn Squarer, ctx: &mut Ctx, cfg: PoolConfig) -> Result<Snapsho
 
 fn runs_exactly_the_configured_workers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
-    let held = held_pool(sq, ctx, CFG)?;
-    ensure_eq(
-        Check::PoolSize,
-        "jobs running at once with every job held",
-        CFG.workers as u64,
-        held.peak_in_flight,
-        "spawn exactly cfg.workers worker threads, each taking one job at a time",
-    )?;
+    for cfg in [CFG, OTHER] {
+        let held = held_pool(sq, ctx, cfg)?;
+        ensure_eq(
+            Check::PoolSize,
+            &format!("jobs running at once with every job held, cfg.workers = {}", cfg.workers),
+            cfg.workers as u64,
+            held.peak_in_flight,
+            "spawn exactly cfg.workers worker threads (not the seed's 4, not the CPU count), each taking one job at a time",
+        )?;
+    }
     Ok(())
 }
 
-fn jobs_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+fn jobs_channel_holds_its_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
-    let held = held_pool(sq, ctx, CFG)?;
-    let bound = CFG.jobs_buffer as u64 + 1;
-    ensure(held.queued() <= bound, || {
-        Failure::new(
-            Check::BufferSize,
-            format!("at most {bound} jobs taken but not started (jobs_buffer {} + 1 in the producer's hand)", CFG.jobs_buffer),
-            format!("{} taken, {} started: {} waiting", held.taken, held.started, held.queued()),
-        )
-        .hint("make the jobs channel sync_channel(cfg.jobs_buffer): an unbounded or larger channel lets the producer run ahead of the workers")
-    })?;
+    for cfg in [CFG, OTHER] {
+        let held = held_pool(sq, ctx, cfg)?;
+        support::jobs_window(cfg, &held, "jobs", "make the jobs channel sync_channel(cfg.jobs_buffer), fed by a producer thread: an unbounded or larger channel lets the producer run ahead; a smaller one (or collecting the input first) is not the buffer asked for")?;
+    }
     Ok(())
 }
 
-fn results_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+fn results_channel_holds_its_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
     let input = numbers(ctx, N);
     let ledger = ctx.ledger("squares");
@@ -184,6 +222,15 @@ fn results_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mu
         ctx.stage("holding the consumer at its first result until the pool fills up");
         ledger.wait_for(GET_GOING, |s| s.delivered >= 1);
         let held = ledger.settle(QUIET, WITHIN);
+        if held.delivered == 0 {
+            consumer.open();
+            let _ = pool.join();
+            return Err(support::not_deciding(
+                Check::BufferSize,
+                "the first result reached emit",
+                "none did",
+            ));
+        }
         consumer.open();
         ctx.stage("waiting for square_all to return after releasing the consumer");
         returned(
@@ -192,12 +239,15 @@ fn results_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mu
         )?;
         Ok::<_, Failure>(held)
     })?;
-    let bound = (CFG.results_buffer + CFG.workers) as u64;
-    ensure(held.unread() <= bound, || {
+    let (low, bound) = (
+        CFG.results_buffer as u64,
+        (CFG.results_buffer + CFG.workers) as u64,
+    );
+    ensure((low..=bound).contains(&held.unread()), || {
         Failure::new(
             Check::BufferSize,
             format!(
-                "at most {bound} results finished but unread (results_buffer {} + 1 in each of {} blocked workers' hands)",
+                "{low} to {bound} results finished but unread (results_buffer {}, plus 1 in each of {} blocked workers' hands)",
                 CFG.results_buffer, CFG.workers
             ),
             format!("{} finished, {} read: {} waiting", held.finished, held.delivered, held.unread()),
@@ -209,7 +259,7 @@ fn results_channel_holds_at_most_its_buffer(sol: &'static dyn Solution, ctx: &mu
 
 fn results_end_once_after_the_last_worker(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
-    let input = numbers(ctx, N);
+    let input = distinct(ctx, N);
     let last = *input.last().expect("N > 0");
     let ledger = ctx.ledger("squares");
     let gate = Gate::closed();
@@ -219,36 +269,24 @@ fn results_end_once_after_the_last_worker(sol: &'static dyn Solution, ctx: &mut 
             g.wait();
         }
     });
-    let (early, after) = std::thread::scope(|s| {
-        let _open = gate.open_on_drop();
-        let l = ledger.clone();
-        let pool = s.spawn(move || run_all(sq, CFG, &l, input, probe));
-        ctx.stage("holding the last job until everything else is done");
-        let early = ledger.settle(QUIET, WITHIN);
-        gate.open();
-        ctx.stage("waiting for square_all to return after releasing the last job");
-        let (r, _) = pool.join().expect("run_all does not panic");
-        returned("square_all", r)?;
-        Ok::<_, Failure>((early, ledger.settle(QUIET, WITHIN)))
-    })?;
-    ensure(!early.closed, || {
+    let l = ledger.clone();
+    let (early, held, (r, _)) = returns_while_held(ctx, &ledger, &gate, move || {
+        run_all(sq, CFG, &l, input, probe)
+    });
+    ensure(!early, || {
         Failure::new(
             Check::CloseOnce,
             "the results stream ends (square_all returns) only after the last worker finished",
             format!(
                 "square_all returned while the last job ({last}) was still running: {} of {N} delivered",
-                early.delivered
+                held.delivered
             ),
         )
-        .hint("don't stop reading results early: range over the results channel until it closes, which happens when the last worker drops its sender")
+        .hint("don't stop reading results early (on a count, or on a quiet spell): range over the results channel until it closes, which happens when the last worker drops its sender")
     })?;
-    ensure(after.after_close.is_empty(), || {
-        Failure::new(
-            Check::CloseOnce,
-            "nothing happens after the results stream ended",
-            after.after_close.join(", "),
-        )
-    })?;
+    returned("square_all", r)?;
+    let after = ledger.settle(QUIET, WITHIN);
+    support::nothing_after_return(&after)?;
     ensure_eq(
         Check::CloseOnce,
         "results delivered before the end",
@@ -257,6 +295,98 @@ fn results_end_once_after_the_last_worker(sol: &'static dyn Solution, ctx: &mut 
         "every result is read before the stream ends",
     )?;
     Ok(())
+}
+
+fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let sq = attempted(sol.task01(), TASK)?;
+    let input = distinct(ctx, N);
+    // More panics than workers, spread over the input, so a pool that loses a worker per panic
+    // runs out of workers.
+    let mut doomed: Vec<i64> = input.clone();
+    ctx.rng.shuffle(&mut doomed);
+    doomed.truncate(CFG.workers + 2);
+    let doomed: std::collections::BTreeSet<i64> = doomed.into_iter().collect();
+    let ledger = ctx.ledger("squares");
+    let d = doomed.clone();
+    let probe = Probe::new(ledger.clone()).with_hook(move |n| {
+        if d.contains(n) {
+            panic!("job {n} panics, as the scenario planted");
+        }
+    });
+    ctx.stage("waiting for square_all to return with panicking jobs");
+    let (r, out) = run_all(sq, CFG, &ledger, input.clone(), probe);
+    let want: std::collections::BTreeSet<usize> = input
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !doomed.contains(n))
+        .map(|(i, _)| i)
+        .collect();
+    let got: Vec<usize> = out.iter().map(|s| s.index).collect();
+    let got_set: std::collections::BTreeSet<usize> = got.iter().copied().collect();
+    let missing: Vec<_> = want.difference(&got_set).take(8).collect();
+    ensure(matches!(r, Err(PoolError::JobPanicked(_))), || {
+        Failure::new(
+            Check::ErrorsHandled,
+            format!("Err(JobPanicked(..)) for the {} jobs that panicked", doomed.len()),
+            format!("{r:?} with {} of {} other results", got_set.len(), want.len()),
+        )
+        .hint("catch each job's panic in its worker (std::panic::catch_unwind around probe.run), keep the worker going, and return Err(PoolError::JobPanicked(message)) once every worker is done: never Ok with a result missing")
+    })?;
+    ensure(missing.is_empty() && got.len() == want.len(), || {
+        Failure::new(
+            Check::ErrorsHandled,
+            format!("every one of the {} jobs that did not panic emitted exactly once", want.len()),
+            format!("{} emitted; missing indices {missing:?}", got.len()),
+        )
+        .hint("a panic must cost only its own job: a worker that dies with it leaves jobs nobody runs")
+    })?;
+    Ok(())
+}
+
+fn exact_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let sq = attempted(sol.task01(), TASK)?;
+    // Many short runs: races at start-up and shut-down, and inside the loop while every worker
+    // contends for the first jobs at once, where preemption most often splits a worker's
+    // receive from what it does next.
+    const RUNS: usize = 6;
+    ctx.perturbed(|ctx| {
+        for run in 0..RUNS {
+            let size = 200;
+            let input = numbers(ctx, size);
+            let cfg = if run % 2 == 0 { CFG } else { OTHER };
+            let ledger = ctx.counting_ledger("squares");
+            let before = harness::leak::Baseline::now();
+            ctx.stage(format!("run {run} of {RUNS} on one contended CPU with preemption"));
+            let (r, out) = run_all(sq, cfg, &ledger, input.clone(), Probe::new(ledger.clone()));
+            returned("square_all", r)?;
+            before.settled(ctx, harness::timing::EXIT_GRACE, Check::NoLeaks)?;
+            support::nothing_after_return(&ledger.snapshot())?;
+            let mut by_index: Vec<Vec<i64>> = vec![Vec::new(); size];
+            for s in &out {
+                if let Some(slot) = by_index.get_mut(s.index) {
+                    slot.push(s.square);
+                }
+            }
+            let wrong = input
+                .iter()
+                .enumerate()
+                .find(|(i, n)| by_index[*i] != [*n * *n]);
+            ensure(wrong.is_none() && out.len() == size, || {
+                let (i, n) = wrong.map_or((0, 0), |(i, n)| (i, *n));
+                Failure::new(
+                    Check::Requirement,
+                    "in every run, each number yields its square once, at its own index",
+                    format!(
+                        "run {run} ({size} numbers): {} results; input #{i} ({n}) got {:?}",
+                        out.len(),
+                        by_index.get(i)
+                    ),
+                )
+                .hint("a race: the index must travel with its number through the jobs channel (no shared counter), and the consumer must read until the results channel closes (no count of live workers kept by the workers themselves)")
+            })?;
+        }
+        Ok(())
+    })
 }
 
 fn no_thread_outlives_the_pool(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
@@ -330,7 +460,7 @@ fn empty_input_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome 
 
 fn stretch_results_in_input_order(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
-    let input = numbers(ctx, N);
+    let input = distinct(ctx, N);
     let ledger = ctx.ledger("squares");
     // Each even-indexed job waits until the job after it has finished, so completions arrive
     // pairwise swapped: an emitter that does not reorder is caught every time.

@@ -7,6 +7,7 @@
 use harness::contracts::task01_squarer::{Squared, Squarer};
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::probe::{Jobs, Probe};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
 use std::thread;
@@ -50,16 +51,27 @@ impl Squarer for Mine {
                     // scenario catches exactly this).
                     let job = jobs_rx.lock().unwrap().recv();
                     let Ok((index, n)) = job else { break };
-                    let square = probe.run(n, || n * n);
-                    if results_tx.send(Squared { index, square }).is_err() {
+                    // A panicking job costs only itself: caught here, it travels as an error.
+                    let square = catch_unwind(AssertUnwindSafe(|| probe.run(n, || n * n)));
+                    let result = square.map(|square| Squared { index, square });
+                    if results_tx.send(result).is_err() {
                         break;
                     }
                 });
             }
             drop(results_tx);
-            results_rx.iter().for_each(|r| emit(r));
-        });
-        Ok(())
+            let mut panicked = false;
+            for r in results_rx {
+                match r {
+                    Ok(r) => emit(r),
+                    Err(_) => panicked = true,
+                }
+            }
+            match panicked {
+                true => Err(PoolError::JobPanicked("a job panicked".into())),
+                false => Ok(()),
+            }
+        })
     }
 }
 

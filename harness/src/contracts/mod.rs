@@ -55,7 +55,20 @@ pub const TASKS: [Task; 4] = [
 ];
 
 /// The sizes the checklist asks to justify: workers, and the capacity of the jobs and results
-/// channels. A solution must use exactly these.
+/// channels. A solution must use exactly these, each for what it names: the suite runs configs
+/// where no two of them (nor the machine's CPU count, nor the seed's own numbers) coincide, so
+/// using one for another shows.
+///
+/// A buffer of 0 is a rendezvous channel (`std::sync::mpsc::sync_channel(0)`, crossbeam's
+/// `bounded(0)`): each send waits for a receiver. `workers` of 0 is refused
+/// ([`PoolError::ZeroWorkers`]).
+///
+/// What the suite measures, with every worker held at a gate inside `probe.run` (each task's
+/// contract states its own):
+/// - jobs taken from the source but not started: at least `jobs_buffer` (the jobs channel
+///   fills) and at most `jobs_buffer + 1` (one more in the producer's hand, blocked on send);
+/// - with the consumer held instead: results finished but not read at most
+///   `results_buffer + workers` (the channel full, one result in each blocked worker's hand).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolConfig {
     pub workers: usize,

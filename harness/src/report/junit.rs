@@ -1,12 +1,18 @@
 //! JUnit XML as cargo-nextest writes it: one `<testsuite>`, one `<testcase>` per scenario.
 
-use super::Run;
+use super::results_json::MESSAGE_CAP;
+use super::{cap, Run};
 use crate::runner::Status;
 use std::fmt::Write;
 
+/// Text as XML 1.0 character data or attribute value: markup escaped, and every character XML 1.0
+/// forbids (controls, U+FFFE, U+FFFF) dropped, capped so no solution's output floods a report.
 fn esc(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+    cap(s, MESSAGE_CAP)
+        .chars()
+        .filter(|c| {
+            (!c.is_control() || matches!(c, '\n' | '\t')) && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
         .fold(String::new(), |mut o, c| {
             match c {
                 '&' => o.push_str("&amp;"),
@@ -22,8 +28,8 @@ fn esc(s: &str) -> String {
 
 pub fn junit(run: &Run) -> String {
     let count = |s: Status| run.verdicts.iter().filter(|v| v.status == s).count();
-    let secs = |ms: u128| ms as f64 / 1000.0;
-    let total: u128 = run.verdicts.iter().map(|v| v.millis).sum();
+    let secs = |ms: u64| ms as f64 / 1000.0;
+    let total: u64 = run.verdicts.iter().map(|v| v.millis).sum();
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         x,
@@ -41,17 +47,21 @@ pub fn junit(run: &Run) -> String {
         count(Status::NotAttempted),
         secs(total)
     );
-    let _ = writeln!(
+    let _ = write!(
         x,
-        "    <properties><property name=\"HARNESS_SEED\" value=\"{}\"/></properties>",
+        "    <properties><property name=\"HARNESS_SEED\" value=\"{}\"/>",
         run.seed
     );
+    if let Some(p) = &run.pending {
+        let _ = write!(x, "<property name=\"incomplete\" value=\"{}\"/>", esc(p));
+    }
+    x += "</properties>\n";
     for v in &run.verdicts {
         let _ = write!(
             x,
             "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-            v.task.id(),
-            v.scenario,
+            esc(&v.scenario.task_id()),
+            esc(&v.scenario.name),
             secs(v.millis)
         );
         match (v.status, &v.failure) {
@@ -60,7 +70,7 @@ pub fn junit(run: &Run) -> String {
                     x,
                     ">\n      <failure message=\"{}: {}\" type=\"{}\">{}</failure>",
                     f.check,
-                    esc(&f.observed),
+                    esc(&cap(&f.observed, 300)),
                     f.check,
                     esc(&v.message())
                 );

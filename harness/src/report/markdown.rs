@@ -1,6 +1,7 @@
 //! The report people read: a task × checklist matrix, then each failure in full.
 
-use super::Run;
+use super::results_json::MESSAGE_CAP;
+use super::{cap, Run};
 use crate::checklist::Check;
 use crate::runner::{Status, Verdict};
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ use std::fmt::Write;
 fn cell(verdicts: &[&Verdict], check: Check) -> &'static str {
     let covering: Vec<_> = verdicts
         .iter()
-        .filter(|v| v.checks.contains(&check))
+        .filter(|v| v.scenario.checks.contains(&check))
         .collect();
     let broke = verdicts
         .iter()
@@ -18,21 +19,80 @@ fn cell(verdicts: &[&Verdict], check: Check) -> &'static str {
     if broke {
         "❌"
     } else if covering.is_empty() {
-        if check == Check::RaceFree && verdicts.iter().any(|v| v.task.number == 1) {
+        if check == Check::RaceFree && verdicts.iter().any(|v| v.scenario.task == 1) {
             "loom"
         } else {
             "·"
         }
     } else if covering.iter().all(|v| v.status == Status::NotAttempted) {
         "—"
+    } else if covering.iter().any(|v| v.status == Status::Fail) {
+        // A scenario that decides this item failed on another one first: nothing is known.
+        "?"
     } else {
         "✅"
     }
 }
 
+/// Text a solution may have chosen (its name, a panic message), as inert Markdown: every
+/// character Markdown or HTML could read as markup is escaped, and line breaks become spaces so a
+/// table row stays one row.
+fn inert(s: &str) -> String {
+    cap(s, 300).chars().fold(String::new(), |mut o, c| {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '~' => {
+                o.push('\\');
+                o.push(c)
+            }
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '\n' | '\r' => o.push(' '),
+            c if c.is_control() => {}
+            c => o.push(c),
+        }
+        o
+    })
+}
+
+/// A name as a code span when it is a plain identifier path, else as inert text.
+fn code(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
+        format!("`{s}`")
+    } else {
+        inert(s)
+    }
+}
+
+/// A task id as the matrix shows it: as is when plain, else inert.
+fn plain(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        s.to_string()
+    } else {
+        inert(s)
+    }
+}
+
+/// A fenced block that no backtick run inside `text` can close early.
+fn fenced(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let text: String = cap(text, MESSAGE_CAP)
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
+    format!("{fence}text\n{text}\n{fence}")
+}
+
 pub fn markdown(run: &Run) -> String {
     let count = |s: Status| run.verdicts.iter().filter(|v| v.status == s).count();
-    let mut m = format!("# poolcheck report: {}\n\n", run.solution);
+    let mut m = format!("# poolcheck report: {}\n\n", inert(&run.solution));
+    if let Some(p) = &run.pending {
+        let _ = writeln!(m, "**{}**\n", inert(p));
+    }
     let _ = writeln!(
         m,
         "Seed `HARNESS_SEED={}`. {} passed, {} failed, {} not attempted.\n",
@@ -43,11 +103,12 @@ pub fn markdown(run: &Run) -> String {
     );
     let mut by_task: BTreeMap<u8, Vec<&Verdict>> = BTreeMap::new();
     for v in &run.verdicts {
-        by_task.entry(v.task.number).or_default().push(v);
+        by_task.entry(v.scenario.task).or_default().push(v);
     }
 
     m += "## Checklist by task\n\n";
-    m += "✅ held in every scenario that checks it · ❌ broken · — not attempted · \
+    m += "✅ held in every scenario that checks it · ❌ broken · ? undecided (a scenario that \
+          checks it failed on another item first) · — not attempted · \
           `·` no scenario checks it for this task · `loom` decided by the loom model check \
           (`ci/loom.sh`)\n\n| task |";
     for c in Check::ALL {
@@ -57,7 +118,7 @@ pub fn markdown(run: &Run) -> String {
     m += &"---|".repeat(Check::ALL.len());
     m += "\n";
     for vs in by_task.values() {
-        let _ = write!(m, "| {} |", vs[0].task.id());
+        let _ = write!(m, "| {} |", plain(&vs[0].scenario.task_id()));
         for c in Check::ALL {
             let _ = write!(m, " {} |", cell(vs, c));
         }
@@ -72,14 +133,14 @@ pub fn markdown(run: &Run) -> String {
             (Status::Fail, Some(f)) => format!("**fail: {}**", f.check),
             (Status::Fail, None) => "**fail**".to_string(),
         };
-        let checks: Vec<_> = v.checks.iter().map(|c| c.name()).collect();
+        let checks: Vec<_> = v.scenario.checks.iter().map(|c| c.name()).collect();
         let _ = writeln!(
             m,
-            "| `{}` | {} | {} | {} |",
-            v.name(),
+            "| {} | {} | {} | {} |",
+            code(&v.name()),
             checks.join(", "),
             verdict,
-            v.about
+            inert(&v.scenario.about)
         );
     }
 
@@ -91,7 +152,7 @@ pub fn markdown(run: &Run) -> String {
     if !failed.is_empty() {
         m += "\n## Failures\n";
         for v in failed {
-            let _ = write!(m, "\n### `{}`\n\n```text\n{}\n```\n", v.name(), v.message());
+            let _ = write!(m, "\n### {}\n\n{}\n", code(&v.name()), fenced(&v.message()));
         }
     }
     m

@@ -1,0 +1,183 @@
+//! Perturbed schedules: how a race that lies wholly inside a solution (a check-then-act on a
+//! counter, an index taken from a shared counter, a wait-group added inside the worker, a "last
+//! one out closes" test) is made to show.
+//!
+//! Inside [`crate::scenario::Ctx::perturbed`]:
+//! - the scenario's thread and every thread it starts share one CPU, so a thread that is
+//!   preempted stays stopped while another runs;
+//! - every one of them gets a high-resolution timer of its own that interrupts it every hundred
+//!   microseconds or so with a signal whose handler yields the CPU: preemption lands at any
+//!   instruction, not only at the end of a time slice, and the thread stays off the CPU while
+//!   another runs.
+//!
+//! Real-time priorities (a hog that starves newly started workers) were tried and left out: on a
+//! machine without real-time throttling they can starve a correct pool, and a verdict must never
+//! depend on that.
+//!
+//! The seed picks the CPU and the period; the kernel still picks the moments, which
+//! is why a race scenario runs its pool many times and REPORT.md gives each mutant's catch rate
+//! over 20 seeds. Each scenario runs in a process of its own, so none of this touches anything
+//! else. The signal is SIGURG, ignored by default (as Go's runtime uses it), so a stray one is
+//! harmless.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+extern "C" fn yield_now(_: libc::c_int) {
+    // SAFETY: sched_yield is async-signal-safe.
+    unsafe { libc::sched_yield() };
+}
+
+/// Pins the calling thread to the CPUs in `cpus`.
+fn pin(cpus: &[usize]) {
+    // SAFETY: plain affinity calls on the calling thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        for c in cpus {
+            libc::CPU_SET(*c, &mut set);
+        }
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// The CPUs the calling thread may run on.
+fn allowed() -> Vec<usize> {
+    // SAFETY: reads the calling thread's affinity.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|c| libc::CPU_ISSET(*c, &set))
+            .collect()
+    }
+}
+
+/// Gives every thread of the process not in `spared` a timer of its own that interrupts it
+/// every `period` or so (high-resolution, aimed at that thread: the signal lands wherever the
+/// thread is when it runs), checking for new threads every millisecond, until `stop`.
+///
+/// While `progress` stands still for 20 ms the timers are disarmed: a pool that has stopped
+/// moving (a hang) must be left asleep, so the watchdog tells a deadlock at once.
+fn preempt(
+    mut rng: fastrand::Rng,
+    period: Duration,
+    progress: &dyn Fn() -> u64,
+    spared: &Mutex<BTreeSet<u64>>,
+    stop: &AtomicBool,
+) {
+    let mut timers: std::collections::BTreeMap<u64, libc::timer_t> = Default::default();
+    let (mut seen, mut still) = (progress(), 0u32);
+    while !stop.load(Ordering::Relaxed) {
+        let now = progress();
+        still = if now == seen { still + 1 } else { 0 };
+        seen = now;
+        if still >= 20 {
+            for (_, timer) in std::mem::take(&mut timers) {
+                // SAFETY: deletes a timer this thread created.
+                unsafe { libc::timer_delete(timer) };
+            }
+            std::thread::sleep(Duration::from_millis(1)); // real time: as below
+            continue;
+        }
+        let spared = spared.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let alive: BTreeSet<u64> = crate::leak::threads().into_iter().map(|(t, _)| t).collect();
+        timers.retain(|tid, timer| {
+            let keep = alive.contains(tid);
+            if !keep {
+                // SAFETY: deletes a timer this thread created.
+                unsafe { libc::timer_delete(*timer) };
+            }
+            keep
+        });
+        for tid in alive.difference(&spared) {
+            if timers.contains_key(tid) {
+                continue;
+            }
+            let every = period.as_nanos() as i64 / 2 + rng.i64(0..=period.as_nanos() as i64);
+            // SAFETY: a POSIX timer aimed at one thread of this process, with a signal whose
+            // handler only yields; deleted when the thread is gone or the perturbation ends.
+            unsafe {
+                let mut ev: libc::sigevent = std::mem::zeroed();
+                ev.sigev_notify = libc::SIGEV_THREAD_ID;
+                ev.sigev_signo = libc::SIGURG;
+                ev.sigev_notify_thread_id = *tid as libc::c_int;
+                let mut timer: libc::timer_t = std::mem::zeroed();
+                if libc::timer_create(libc::CLOCK_MONOTONIC, &mut ev, &mut timer) == 0 {
+                    let tick = libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: every.max(20_000),
+                    };
+                    let spec = libc::itimerspec {
+                        it_interval: tick,
+                        it_value: tick,
+                    };
+                    libc::timer_settime(timer, 0, &spec, std::ptr::null_mut());
+                    timers.insert(*tid, timer);
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1)); // real time: how often new threads are armed
+    }
+    for timer in timers.into_values() {
+        // SAFETY: as above.
+        unsafe { libc::timer_delete(timer) };
+    }
+}
+
+/// Runs `f` with perturbed schedules (see the module's doc), the CPU, period and bursts drawn
+/// from `seed`.
+pub(crate) fn run<R>(
+    seed: u64,
+    period: Duration,
+    progress: impl Fn() -> u64 + Send + 'static,
+    f: impl FnOnce() -> R,
+) -> R {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let cpus = allowed();
+    let cpu = cpus.get(rng.usize(..cpus.len().max(1))).copied();
+    // SAFETY: installs a handler that only yields, for a signal ignored by default.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = yield_now as *const () as usize;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGURG, &action, std::ptr::null_mut());
+    }
+    // The threads alive now (but this one) are the harness's: never interrupted.
+    let me = crate::leak::current_tid();
+    let spared: Arc<Mutex<BTreeSet<u64>>> = Arc::new(Mutex::new(
+        crate::leak::threads()
+            .into_iter()
+            .map(|(tid, _)| tid)
+            .filter(|tid| *tid != me)
+            .collect(),
+    ));
+    let stop = Arc::new(AtomicBool::new(false));
+    let others: Vec<usize> = cpus.iter().copied().filter(|c| Some(*c) != cpu).collect();
+    let preemptor = {
+        let (stop, spared, rng) = (stop.clone(), spared.clone(), rng.fork());
+        std::thread::Builder::new()
+            .name("poolcheck-preempt".into())
+            .spawn(move || {
+                if !others.is_empty() {
+                    pin(&others);
+                }
+                let tid = crate::leak::current_tid();
+                spared.lock().unwrap_or_else(|p| p.into_inner()).insert(tid);
+                preempt(rng, period, &progress, &spared, &stop)
+            })
+    };
+    if let Some(c) = cpu {
+        pin(&[c]);
+    }
+    let out = f();
+
+    stop.store(true, Ordering::Relaxed);
+    if let Ok(h) = preemptor {
+        let _ = h.join();
+    }
+    pin(&cpus);
+    out
+}
