@@ -159,7 +159,13 @@ pub fn main() -> i32 {
                 program: shim,
                 args: Vec::new(),
                 limits: opts.limits,
-                scratch: private.join("scratch"),
+                // Short, in the system's temp dir: a scenario's paths (a socket's among them,
+                // at most 108 bytes) must not depend on how deep the checkout sits.
+                scratch: std::env::temp_dir().join(format!(
+                    "poolcheck-{}-{:x}",
+                    std::process::id(),
+                    fastrand::u32(..)
+                )),
             },
         ),
         Err(e) => nothing_ran(&out, &e),
