@@ -48,7 +48,11 @@ pub fn returns_while_held<R: Send>(
         let held = ledger.settle(QUIET, WITHIN);
         let _waiting = ctx.deliberately();
         let deadline = std::time::Instant::now() + HOLD_LAST; // real time: see above
-        while !pool.is_finished() && std::time::Instant::now() < deadline {
+        loop {
+            let late = std::time::Instant::now() >= deadline; // real time: the window's end
+            if pool.is_finished() || late {
+                break;
+            }
             std::thread::sleep(std::time::Duration::from_millis(2)); // real time: polling the window
         }
         let early = pool.is_finished();

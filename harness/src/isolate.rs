@@ -420,10 +420,11 @@ fn lines_join(
 ) -> Result<std::thread::Result<Vec<Event>>, ()> {
     let deadline = Instant::now() + Duration::from_millis(500); // real time: pipe drain grace
     while !h.is_finished() {
-        if Instant::now() > deadline {
+        let late = Instant::now() > deadline; // real time: as above
+        if late {
             return Err(());
         }
-        std::thread::sleep(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_millis(1)); // real time: polling the reader
     }
     Ok(h.join())
 }

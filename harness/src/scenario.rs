@@ -191,8 +191,8 @@ impl Ctx {
         if let Some(sink) = &self.watch.sink {
             sink(&what);
         }
-        *self.watch.stage.lock().unwrap_or_else(|p| p.into_inner()) = (what, Some(Instant::now()));
-        // real time: progress stamp for the watchdog
+        let at = Instant::now(); // real time: progress stamp for the watchdog
+        *self.watch.stage.lock().unwrap_or_else(|p| p.into_inner()) = (what, Some(at));
     }
 
     /// The threads that started a job in any of this scenario's ledgers: the pool's workers.
