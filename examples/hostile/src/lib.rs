@@ -109,10 +109,12 @@ fn misbehave(act: Act) {
     }
 }
 
-/// Overwrites every report it can find under the suite's `target/poolcheck` with a pass.
+/// Overwrites every report it can find under `target/poolcheck/hostile` (where `ci/hostile.sh`
+/// grades it) with a pass.
 fn forge() {
     let Ok(exe) = std::env::current_exe() else { return };
-    let Some(root) = exe.ancestors().find(|p| p.ends_with("target/poolcheck")) else { return };
+    let Some(target) = exe.ancestors().find(|p| p.ends_with("target")) else { return };
+    let root = target.join("poolcheck/hostile");
     let pass = r#"{"version": 3, "status": "pass", "tests": [{"name": "task01_squarer::every_square_exactly_once", "status": "pass"}]}"#;
     let mut dirs = vec![root.to_path_buf()];
     while let Some(d) = dirs.pop() {
