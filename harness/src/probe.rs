@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 /// up as jobs taken but not started.
 pub struct Jobs<T> {
     items: Box<dyn Iterator<Item = T> + Send>,
-    ledger: Arc<Ledger>,
+    ledger: Option<Arc<Ledger>>,
     key: fn(&T) -> String,
 }
 
@@ -27,8 +27,18 @@ impl<T> Jobs<T> {
     ) -> Self {
         Jobs {
             items: Box::new(items.into_iter()),
-            ledger,
+            ledger: Some(ledger),
             key,
+        }
+    }
+
+    /// Jobs that record nothing: for running a solution outside the suite (the task programs,
+    /// benchmarks), where nobody reads a ledger.
+    pub fn untracked(items: impl IntoIterator<Item = T, IntoIter: Send + 'static>) -> Self {
+        Jobs {
+            items: Box::new(items.into_iter()),
+            ledger: None,
+            key: |_| String::new(),
         }
     }
 }
@@ -36,11 +46,14 @@ impl<T> Jobs<T> {
 impl<T> Iterator for Jobs<T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
+        let Some(ledger) = &self.ledger else {
+            return self.items.next();
+        };
         let Some(item) = self.items.next() else {
-            self.ledger.exhaust();
+            ledger.exhaust();
             return None;
         };
-        self.ledger.take(&|| (self.key)(&item));
+        ledger.take(&|| (self.key)(&item));
         Some(item)
     }
 }
@@ -86,7 +99,7 @@ type Hook<K> = Arc<dyn Fn(&K) + Send + Sync>;
 /// assert_eq!(square, 49);
 /// ```
 pub struct Probe<K> {
-    ledger: Arc<Ledger>,
+    ledger: Option<Arc<Ledger>>,
     hook: Option<Hook<K>>,
     after: Option<Hook<K>>,
 }
@@ -104,7 +117,18 @@ impl<K> Clone for Probe<K> {
 impl<K: JobKey> Probe<K> {
     pub fn new(ledger: Arc<Ledger>) -> Self {
         Probe {
-            ledger,
+            ledger: Some(ledger),
+            hook: None,
+            after: None,
+        }
+    }
+
+    /// A probe that records nothing and runs each job as it is: for running a solution outside
+    /// the suite (the task programs, benchmarks), and the baseline a probe's cost is measured
+    /// against.
+    pub fn noop() -> Self {
+        Probe {
+            ledger: None,
             hook: None,
             after: None,
         }
@@ -144,14 +168,20 @@ impl<K: JobKey> Probe<K> {
     /// finish, and returns what `work` returned. A panic in the hook or the work propagates to
     /// the caller as it would from any job; the job then counts as started but never finished.
     pub fn run<R>(&self, key: K, work: impl FnOnce() -> R) -> R {
-        let exact = self.ledger.is_exact();
-        let name = |k: &K| if exact { k.job_key() } else { String::new() };
-        self.ledger.start(&|| name(&key));
+        let name = |k: &K| match &self.ledger {
+            Some(l) if l.is_exact() => k.job_key(),
+            _ => String::new(),
+        };
+        if let Some(ledger) = &self.ledger {
+            ledger.start(&|| name(&key));
+        }
         if let Some(hook) = &self.hook {
             hook(&key);
         }
         let out = work();
-        self.ledger.finish(&|| name(&key));
+        if let Some(ledger) = &self.ledger {
+            ledger.finish(&|| name(&key));
+        }
         if let Some(after) = &self.after {
             after(&key);
         }
