@@ -215,6 +215,13 @@ impl Ctx {
         crate::perturb::run(seed, period, progress, || f(self))
     }
 
+    /// Runs `f` with every thread started meanwhile held at its start until `f` returns or
+    /// [`crate::startup::MAX_HOLD`] has passed (see [`crate::startup`]); also says whether any
+    /// thread was held.
+    pub fn late_starters<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> (R, bool) {
+        crate::startup::late_starters(|| f(self))
+    }
+
     /// Whether any of this scenario's ledgers saw a job start or finish after its call returned.
     pub(crate) fn work_after_return(&self) -> bool {
         self.watch
