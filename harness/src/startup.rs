@@ -6,9 +6,10 @@
 //! the child binary defines `pthread_create`, which every thread in the process (std's
 //! `thread::spawn` and `thread::scope` included) is created through. While a hold is armed, a new
 //! thread waits in the harness's trampoline before its first instruction of solution code, until
-//! the call under test returns or the hold's time is up, whichever comes first. A correct pool
-//! only waits a little longer; one that returns before its workers started is caught returning
-//! with work undone, its workers starting after it.
+//! the call under test returns, the caller is seen blocked (waiting on the threads it started,
+//! which cannot move), or the hold's time is up. A correct pool waits a few milliseconds longer;
+//! one that polls for its workers' own count returns before any registered, and is caught with
+//! its work done after it returned.
 //!
 //! The symbol is resolved by the static linker ahead of the C library's, and the real function is
 //! found with `dlsym(RTLD_NEXT)`. Linux and glibc only, as the rest of the suite.
@@ -90,19 +91,80 @@ pub unsafe extern "C" fn pthread_create(
 }
 
 /// The longest a new thread is held: long enough that a caller polling its workers' own count
-/// every few milliseconds sees none of them, short enough to cost a correct pool little.
+/// sees none of them for many polls, short enough to cost a correct pool little.
 pub const MAX_HOLD: Duration = Duration::from_millis(200);
 
+/// How long the caller must sit blocked, without a single wake-up, before the hold ends early:
+/// a caller that polls (a timed receive, a sleep loop) wakes far more often than this, and one
+/// blocked on its workers (a join, a receive until the channel closes) never wakes at all.
+const BLOCKED: Duration = Duration::from_millis(10);
+
 /// Runs `f` (the call under test) with every thread it starts held at its start until `f`
-/// returns or [`MAX_HOLD`] has passed; returns what `f` returned and whether any thread was held
-/// (a scenario relying on the hold is not deciding if none was).
+/// returns, the calling thread has sat blocked for [`BLOCKED`] (waiting on its workers, which
+/// cannot move until released) or [`MAX_HOLD`] has passed; returns what `f` returned and whether
+/// any thread was held (a scenario relying on the hold is not deciding if none was).
 pub(crate) fn late_starters<R>(f: impl FnOnce() -> R) -> (R, bool) {
     let before = HELD.load(Ordering::SeqCst);
+    let caller = crate::leak::current_tid();
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    // Started before the hold is armed, so it is not held itself.
+    let watcher = {
+        let done = done.clone();
+        std::thread::Builder::new()
+            .name("poolcheck-startup".into())
+            .spawn(move || release_when_blocked(caller, &done))
+            .ok()
+    };
     ARMED.store(true, Ordering::SeqCst);
     let disarm = Disarm;
     let r = f();
     drop(disarm);
+    done.store(true, Ordering::SeqCst);
+    if let Some(w) = watcher {
+        let _ = w.join();
+    }
     (r, HELD.load(Ordering::SeqCst) > before)
+}
+
+/// Disarms the hold once `caller` has been asleep with no context switch for [`BLOCKED`].
+fn release_when_blocked(caller: u64, done: &AtomicBool) {
+    let status = format!("/proc/self/task/{caller}/status");
+    let mut last: Option<(u64, Instant)> = None;
+    while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
+        let Some((asleep, switches)) = std::fs::read_to_string(&status).ok().map(|s| parse(&s))
+        else {
+            return;
+        };
+        let now = Instant::now(); // real time: how long the caller has been blocked
+        last = match last {
+            Some((seen, since)) if asleep && seen == switches => {
+                if now - since >= BLOCKED {
+                    ARMED.store(false, Ordering::SeqCst);
+                    return;
+                }
+                Some((seen, since))
+            }
+            _ => asleep.then_some((switches, now)),
+        };
+        std::thread::sleep(Duration::from_micros(500)); // real time: as above
+    }
+}
+
+/// Whether a thread's `/proc` status says it is asleep, and its context switches so far.
+fn parse(status: &str) -> (bool, u64) {
+    let mut asleep = false;
+    let mut switches = 0;
+    for line in status.lines() {
+        if let Some(state) = line.strip_prefix("State:") {
+            asleep = state.trim_start().starts_with('S');
+        } else if let Some(n) = line
+            .strip_prefix("voluntary_ctxt_switches:")
+            .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+        {
+            switches += n.trim().parse::<u64>().unwrap_or(0);
+        }
+    }
+    (asleep, switches)
 }
 
 /// Releases every held thread, also when the call under test panics.
@@ -117,15 +179,22 @@ impl Drop for Disarm {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
+
+    /// The hold is process-wide, as a scenario's child has one scenario: the tests take turns.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
     #[test]
-    fn a_thread_started_under_the_hold_runs_after_the_call_returns() {
+    fn a_thread_started_under_a_polling_caller_runs_after_the_call_returns() {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
         let ran = Arc::new(AtomicUsize::new(0));
         let (seen, held) = late_starters(|| {
             let worker = ran.clone();
             let t = std::thread::spawn(move || worker.fetch_add(1, Ordering::SeqCst));
-            std::thread::sleep(Duration::from_millis(50));
+            // A caller that polls, as a wait-group kept inside the workers does.
+            for _ in 0..50 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             (ran.load(Ordering::SeqCst), t)
         });
         assert!(held, "pthread_create is not interposed: the hold never ran");
@@ -135,7 +204,8 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_that_joins_its_workers_waits_at_most_the_hold() {
+    fn a_pool_that_joins_its_workers_is_released_early() {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
         let began = Instant::now();
         let ((), held) = late_starters(|| {
             std::thread::scope(|s| {
@@ -145,6 +215,9 @@ mod tests {
             })
         });
         assert!(held);
-        assert!(began.elapsed() < MAX_HOLD + Duration::from_millis(500));
+        assert!(
+            began.elapsed() < MAX_HOLD / 2,
+            "a caller blocked on its workers releases them early"
+        );
     }
 }
