@@ -794,8 +794,10 @@ fn summary_line_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     Ok(())
 }
 
-/// How many spins a worker waits in [`pairs`] for its partner before going on alone.
-const PARTNER_SPINS: u32 = 1_500;
+/// How many spins a worker waits in [`pairs`] for its partner before going on alone: some tens
+/// of microseconds, so a partner still opening, reading and hashing its file arrives in time
+/// (1 500 spins, a few microseconds, paired too few and caught a lost update 4 runs in 20).
+const PARTNER_SPINS: u32 = 30_000;
 /// How far ahead of now a pair's common instant is set: long enough for the first of the pair to
 /// see it, short enough to cost nothing.
 const PAIR_LEAD: Duration = Duration::from_micros(2);
