@@ -82,8 +82,9 @@ struct Slow {
 /// The record of one scenario's jobs. Cheap to share: wrap it in an `Arc`.
 ///
 /// Built for the cost budget of a probe that runs around every job: an event on a counting
-/// ledger is a handful of atomic additions, with no lock, no clock read and no wake-up unless a
-/// scenario is waiting on the ledger. The lock is taken only to keep an exact ledger's per-job
+/// ledger is one atomic addition (and a few reads), with no lock, no clock read and no wake-up
+/// unless a scenario is waiting on the ledger; progress is the sum of the counters, the jobs in
+/// flight the started less the finished. The lock is taken only to keep an exact ledger's per-job
 /// lives, the first time a thread starts a job, and for events after the close.
 pub struct Ledger {
     label: String,
@@ -94,10 +95,7 @@ pub struct Ledger {
     started: AtomicU64,
     finished: AtomicU64,
     delivered: AtomicU64,
-    in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
-    /// Bumped on every event: the watchdog, the perturbation and `settle` read progress from it.
-    version: AtomicU64,
     closed: AtomicBool,
     exhausted: AtomicBool,
     delivering: AtomicBool,
@@ -146,9 +144,7 @@ impl Ledger {
             started: AtomicU64::new(0),
             finished: AtomicU64::new(0),
             delivered: AtomicU64::new(0),
-            in_flight: AtomicU64::new(0),
             peak_in_flight: AtomicU64::new(0),
-            version: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             exhausted: AtomicBool::new(false),
             delivering: AtomicBool::new(false),
@@ -195,21 +191,23 @@ impl Ledger {
             }
             Event::Start => {
                 self.register_worker();
-                self.started.fetch_add(1, ONE);
-                let now = self.in_flight.fetch_add(1, ONE) + 1;
-                self.peak_in_flight.fetch_max(now, ONE);
+                let started = self.started.fetch_add(1, ONE) + 1;
+                // Finishes read after this start: never more than were in flight at that read,
+                // so the peak is never overstated (and exact while workers are held).
+                let now = started.saturating_sub(self.finished.load(ONE));
+                if now > self.peak_in_flight.load(ONE) {
+                    self.peak_in_flight.fetch_max(now, ONE);
+                }
                 "started"
             }
             Event::Finish => {
                 self.finished.fetch_add(1, ONE);
-                // Never below zero, even for a finish the ledger saw no start of.
-                let _ = self
-                    .in_flight
-                    .fetch_update(ONE, ONE, |n| Some(n.saturating_sub(1)));
                 "finished"
             }
             Event::Deliver => {
-                self.delivering.store(true, ONE);
+                if !self.delivering.load(ONE) {
+                    self.delivering.store(true, ONE);
+                }
                 self.delivered.fetch_add(1, ONE);
                 "delivered"
             }
@@ -230,7 +228,6 @@ impl Ledger {
                 }
             }
         }
-        self.version.fetch_add(1, ONE);
         self.wake();
     }
 
@@ -345,7 +342,6 @@ impl Ledger {
         const ONE: Ordering = Ordering::SeqCst;
         let delivered = self.delivered.load(ONE);
         let finished = self.finished.load(ONE);
-        let in_flight = self.in_flight.load(ONE);
         let started = self.started.load(ONE);
         let taken = self.taken.load(ONE);
         let expected = self.expected.load(ONE);
@@ -354,7 +350,7 @@ impl Ledger {
             started,
             finished,
             delivered,
-            in_flight,
+            in_flight: started.saturating_sub(finished),
             peak_in_flight: self.peak_in_flight.load(ONE),
             after_close: slow.after_close.clone(),
             closed: self.closed.load(ONE),
@@ -382,7 +378,11 @@ impl Ledger {
 
     /// How many events the ledger has seen: it moves whenever the pool does.
     pub(crate) fn version(&self) -> u64 {
-        self.version.load(Ordering::SeqCst)
+        const ONE: Ordering = Ordering::SeqCst;
+        self.delivered.load(ONE)
+            + self.finished.load(ONE)
+            + self.started.load(ONE)
+            + self.taken.load(ONE)
     }
 
     /// Waits until no event has happened for `quiet`, so the pool has done all it can do before

@@ -2,12 +2,14 @@
 //!
 //! A producer thread reads records with the `csv` crate (flexible field counts, so a short or long
 //! record reaches a worker, which judges it) and sends each, numbered from 1 after the header,
-//! into a bounded jobs channel. `workers` threads parse records into [`Row`]s inside the probe's
+//! into a bounded jobs channel (crossbeam's, which many receivers share without a lock around
+//! it: sixteen workers behind one `Mutex<Receiver>` spend their time waiting for the lock). `workers` threads parse records into [`Row`]s inside the probe's
 //! bracket, catching a panicking parse so it counts as an error, and send the outcome into a
 //! bounded results channel; the calling thread counts each outcome and calls `counted()`. Memory
 //! holds the buffers' worth of records, never the file. Every thread is scoped, so all are joined
 //! before returning.
 
+use crossbeam_channel::bounded;
 use csv::{ByteRecord, ReaderBuilder};
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
 use harness::contracts::{PoolConfig, PoolError};
@@ -17,8 +19,6 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
-use std::sync::{Arc, Mutex};
 use std::thread;
 
 pub struct Answer;
@@ -70,24 +70,26 @@ impl CsvParser for Answer {
         if !reader.read_byte_record(&mut record).map_err(io)? {
             return Err(PoolError::EmptyInput);
         }
-        let (jobs_tx, jobs_rx) = sync_channel::<(u64, ByteRecord)>(cfg.jobs_buffer);
-        let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
-        // Shared by the workers only: if every worker is gone, sends fail and the producer stops.
-        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let (jobs_tx, jobs_rx) = bounded::<(u64, ByteRecord)>(cfg.jobs_buffer);
+        let (results_tx, results_rx) = bounded::<Parsed>(cfg.results_buffer);
         thread::scope(|s| {
             for _ in 0..cfg.workers {
                 let (jobs, results, probe) = (jobs_rx.clone(), results_tx.clone(), probe.clone());
-                s.spawn(move || loop {
-                    let job = jobs.lock().unwrap().recv(); // the lock is held for the recv only
-                    let Ok((n, rec)) = job else { break }; // jobs closed: the producer is done
-                    let parsed = catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(&rec))))
-                        .unwrap_or_else(|_| Err(format!("record {n}: the parse panicked")));
-                    if results.send(parsed).is_err() {
-                        break;
+                s.spawn(move || {
+                    // Ends when the producer is done and the channel empty (jobs closed).
+                    for (n, rec) in jobs {
+                        let parsed =
+                            catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(&rec))))
+                                .unwrap_or_else(|_| Err(format!("record {n}: the parse panicked")));
+                        if results.send(parsed).is_err() {
+                            break;
+                        }
                     }
                 });
             }
-            drop((jobs_rx, results_tx)); // results close when the last worker drops its clone
+            // Only the workers hold these now: results close when the last worker drops its
+            // clone, and if every worker is gone the producer's sends fail and it stops.
+            drop((jobs_rx, results_tx));
             let producer = s.spawn(move || {
                 for n in 1.. {
                     match reader.read_byte_record(&mut record) {
