@@ -807,7 +807,13 @@ const PAIR_LEAD: Duration = Duration::from_micros(2);
 /// shifted by a seeded few nanoseconds, so over the rounds every small offset is tried). Two
 /// workers that then add to one total with a separate load and store collide, and one update is
 /// lost. A worker whose partner does not come within [`PARTNER_SPINS`] goes on alone.
-fn pairs(ctx: &mut Ctx, rounds: usize) -> impl Fn(&PathBuf) + Send + Sync + 'static {
+///
+/// `met` counts the pairs that did meet: on a loaded machine a partner may be off its CPU.
+fn pairs(
+    ctx: &mut Ctx,
+    rounds: usize,
+    met: Arc<AtomicU64>,
+) -> impl Fn(&PathBuf) + Send + Sync + 'static {
     let base = std::time::Instant::now(); // real time: the instants pairs meet at, see below
     let arrived = AtomicU64::new(0);
     let at: Vec<AtomicU64> = (0..rounds).map(|_| AtomicU64::new(0)).collect();
@@ -836,7 +842,10 @@ fn pairs(ctx: &mut Ctx, rounds: usize) -> impl Fn(&PathBuf) + Send + Sync + 'sta
             }
             match at[round].load(Ordering::SeqCst) {
                 0 => return,
-                t => t + if second_later { 0 } else { by },
+                t => {
+                    met.fetch_add(1, Ordering::Relaxed);
+                    t + if second_later { 0 } else { by }
+                }
             }
         };
         while now() < leave {
@@ -857,20 +866,45 @@ fn summary_exact_when_workers_finish_together(
         results_buffer: 4,
     };
     const FILES: usize = 600;
+    // Pairs that must meet, over up to RUNS runs of the pool on the same tree: one run's 300
+    // rounds are plenty on a quiet machine; a loaded one (other scenarios beside this one) keeps
+    // partners off their CPUs, and the runs go on until enough pairs met.
+    const MEET: u64 = 120;
+    const RUNS: usize = 6;
     let mut tree = Tree::new();
     for i in 0..FILES {
         let len = ctx.rng.usize(1..200);
         tree.write(format!("{:02}/f{i:03}.dat", i % 20), random_bytes(ctx, len));
     }
-    let ledger = tree.ledger(ctx);
-    let probe = tree.probe(&ledger).with_after(pairs(ctx, FILES / 2));
-    ctx.stage("waiting for hash_tree to return while workers finish in pairs");
-    // No real-time priority here (it was tried): a buggy pool that spins at a real-time priority
-    // can starve the watchdog and the grader on a machine without real-time throttling. The
-    // catch rate of a lost update is measured instead (REPORT.md).
-    let run = run(fh, cfg, &tree.root, &ledger, probe);
-    let got = returned(Check::Stretch, &run.result)?;
-    summary_exact(&tree, got)?;
+    let met = Arc::new(AtomicU64::new(0));
+    for run_no in 0..RUNS {
+        let ledger = tree.ledger(ctx);
+        let probe = tree
+            .probe(&ledger)
+            .with_after(pairs(ctx, FILES / 2, met.clone()));
+        ctx.stage(format!(
+            "run {run_no}: waiting for hash_tree to return while workers finish in pairs"
+        ));
+        // No real-time priority here (it was tried): a buggy pool that spins at a real-time
+        // priority can starve the watchdog and the grader on a machine without real-time
+        // throttling.
+        let run = run(fh, cfg, &tree.root, &ledger, probe);
+        let got = returned(Check::Stretch, &run.result)?;
+        summary_exact(&tree, got)?;
+        if met.load(Ordering::Relaxed) >= MEET {
+            return Ok(());
+        }
+    }
+    let met = met.load(Ordering::Relaxed);
+    support::deciding(
+        Check::Stretch,
+        met >= MEET / 4,
+        &format!(
+            "at least {} pairs of workers finishing at one instant",
+            MEET / 4
+        ),
+        &format!("{met} pairs met in {RUNS} runs: the machine kept the workers apart"),
+    )?;
     Ok(())
 }
 
