@@ -24,10 +24,10 @@ use std::thread;
 pub struct Answer;
 
 /// Why a record is not a row, for the error count.
-type Parsed = Result<Row, String>;
+pub(crate) type Parsed = Result<Row, String>;
 
 /// The contract's validity rules, fields taken as written.
-fn parse(rec: &ByteRecord) -> Parsed {
+pub(crate) fn parse(rec: &ByteRecord) -> Parsed {
     let [id, name, score] = [0, 1, 2].map(|i| rec.get(i).unwrap_or_default());
     if rec.len() != 3 {
         return Err(format!("{} fields, want 3", rec.len()));
@@ -43,8 +43,32 @@ fn parse(rec: &ByteRecord) -> Parsed {
     }
 }
 
-fn io(e: impl ToString) -> PoolError {
+pub(crate) fn io(e: impl ToString) -> PoolError {
     PoolError::Io(e.to_string())
+}
+
+/// What the contract refuses before any thread starts (zero workers, a missing path, an empty
+/// file); otherwise the reader, past the header, and a record to read into.
+pub(crate) fn refuse(
+    cfg: PoolConfig,
+    path: &Path,
+) -> Result<(csv::Reader<File>, ByteRecord), PoolError> {
+    if cfg.workers == 0 {
+        return Err(PoolError::ZeroWorkers);
+    }
+    let file = File::open(path).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
+        _ => io(e),
+    })?;
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false) // read the header ourselves, to refuse an empty file
+        .flexible(true) // a record with the wrong field count is the worker's error to count
+        .from_reader(file);
+    let mut record = ByteRecord::new();
+    if !reader.read_byte_record(&mut record).map_err(io)? {
+        return Err(PoolError::EmptyInput);
+    }
+    Ok((reader, record))
 }
 
 impl CsvParser for Answer {
@@ -55,21 +79,7 @@ impl CsvParser for Answer {
         probe: Probe<u64>,
         counted: &mut dyn FnMut(),
     ) -> Result<CsvSummary, PoolError> {
-        if cfg.workers == 0 {
-            return Err(PoolError::ZeroWorkers);
-        }
-        let file = File::open(path).map_err(|e| match e.kind() {
-            ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
-            _ => io(e),
-        })?;
-        let mut reader = ReaderBuilder::new()
-            .has_headers(false) // read the header ourselves, to refuse an empty file
-            .flexible(true) // a record with the wrong field count is the worker's error to count
-            .from_reader(file);
-        let mut record = ByteRecord::new();
-        if !reader.read_byte_record(&mut record).map_err(io)? {
-            return Err(PoolError::EmptyInput);
-        }
+        let (mut reader, mut record) = refuse(cfg, path)?;
         let (jobs_tx, jobs_rx) = bounded::<(u64, ByteRecord)>(cfg.jobs_buffer);
         let (results_tx, results_rx) = bounded::<Parsed>(cfg.results_buffer);
         thread::scope(|s| {
