@@ -56,6 +56,15 @@ fn allowed() -> Vec<usize> {
 
 /// The thread that takes jobs from the source while perturbed (0: none yet, or not perturbed).
 static PRODUCER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Job events (takes, starts, finishes, deliveries) seen while the timers ran: how much of the
+/// pool's work was perturbed, so a scenario can run until enough was.
+static PERTURBED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Job events seen under perturbation so far in this process.
+pub(crate) fn perturbed_events() -> u64 {
+    PERTURBED.load(Ordering::Relaxed)
+}
+
 /// Whether a perturbed section is running.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// The nice value of every perturbed thread but the producer.
@@ -137,6 +146,9 @@ fn preempt(
         }
         let now = progress();
         still = if now == seen { still + 1 } else { 0 };
+        if !timers.is_empty() {
+            PERTURBED.fetch_add(now.saturating_sub(seen), Ordering::Relaxed);
+        }
         seen = now;
         if still >= 20 {
             for (tid, timer) in std::mem::take(&mut timers) {

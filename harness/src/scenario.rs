@@ -222,6 +222,13 @@ impl Ctx {
         crate::startup::late_starters(|| f(self))
     }
 
+    /// How many job events (takes, starts, finishes, deliveries) ran under perturbation so far:
+    /// on a loaded machine the pool gets less of its CPU and the budget ends sooner, so a race
+    /// scenario runs its pool until enough of its work was perturbed.
+    pub fn perturbed_events(&self) -> u64 {
+        crate::perturb::perturbed_events()
+    }
+
     /// Whether any of this scenario's ledgers saw a job start or finish after its call returned.
     pub(crate) fn work_after_return(&self) -> bool {
         self.watch

@@ -798,6 +798,8 @@ fn summary_line_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
 /// of microseconds, so a partner still opening, reading and hashing its file arrives in time
 /// (1 500 spins, a few microseconds, paired too few and caught a lost update 4 runs in 20).
 const PARTNER_SPINS: u32 = 30_000;
+/// How late after a pair's instant a worker may leave and still count as leaving with its partner.
+const ON_TIME: Duration = Duration::from_nanos(300);
 /// How far ahead of now a pair's common instant is set: long enough for the first of the pair to
 /// see it, short enough to cost nothing.
 const PAIR_LEAD: Duration = Duration::from_micros(2);
@@ -808,7 +810,8 @@ const PAIR_LEAD: Duration = Duration::from_micros(2);
 /// workers that then add to one total with a separate load and store collide, and one update is
 /// lost. A worker whose partner does not come within [`PARTNER_SPINS`] goes on alone.
 ///
-/// `met` counts the pairs that did meet: on a loaded machine a partner may be off its CPU.
+/// `met` counts the pairs that did leave together, both within [`ON_TIME`] of their instant: on a
+/// loaded machine a partner may be off its CPU.
 fn pairs(
     ctx: &mut Ctx,
     rounds: usize,
@@ -817,6 +820,7 @@ fn pairs(
     let base = std::time::Instant::now(); // real time: the instants pairs meet at, see below
     let arrived = AtomicU64::new(0);
     let at: Vec<AtomicU64> = (0..rounds).map(|_| AtomicU64::new(0)).collect();
+    let on_time: Vec<AtomicU64> = (0..rounds).map(|_| AtomicU64::new(0)).collect();
     // Which of the pair leaves later, and by how much: a few tens of nanoseconds either way.
     let skew: Vec<(bool, u64)> = (0..rounds)
         .map(|_| (ctx.rng.bool(), ctx.rng.u64(0..=20)))
@@ -842,14 +846,20 @@ fn pairs(
             }
             match at[round].load(Ordering::SeqCst) {
                 0 => return,
-                t => {
-                    met.fetch_add(1, Ordering::Relaxed);
-                    t + if second_later { 0 } else { by }
-                }
+                t => t + if second_later { 0 } else { by },
             }
         };
-        while now() < leave {
+        let mut left = now();
+        while left < leave {
             std::hint::spin_loop();
+            left = now();
+        }
+        // A pair counts only if both left on time: on a loaded machine a worker can be taken
+        // off its CPU while it spins, and then the two leave apart.
+        if left - leave < ON_TIME.as_nanos() as u64
+            && on_time[round].fetch_add(1, Ordering::SeqCst) == 1
+        {
+            met.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -869,8 +879,8 @@ fn summary_exact_when_workers_finish_together(
     // Pairs that must meet, over up to RUNS runs of the pool on the same tree: one run's 300
     // rounds are plenty on a quiet machine; a loaded one (other scenarios beside this one) keeps
     // partners off their CPUs, and the runs go on until enough pairs met.
-    const MEET: u64 = 120;
-    const RUNS: usize = 6;
+    const MEET: u64 = 200;
+    const RUNS: usize = 8;
     let mut tree = Tree::new();
     for i in 0..FILES {
         let len = ctx.rng.usize(1..200);
