@@ -31,7 +31,7 @@ extern "C" fn yield_now(_: libc::c_int) {
 }
 
 /// Pins the calling thread to the CPUs in `cpus`.
-fn pin(cpus: &[usize]) {
+pub(crate) fn pin(cpus: &[usize]) {
     // SAFETY: plain affinity calls on the calling thread.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
@@ -43,7 +43,7 @@ fn pin(cpus: &[usize]) {
 }
 
 /// The CPUs the calling thread may run on.
-fn allowed() -> Vec<usize> {
+pub(crate) fn allowed() -> Vec<usize> {
     // SAFETY: reads the calling thread's affinity.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
