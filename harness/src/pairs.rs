@@ -1,23 +1,26 @@
 //! Paired finishes: how a race between two workers finishing together (a total kept with a
 //! separate load and store, a "last one out closes" counter) is made to show every run.
 //!
-//! Around a probe's jobs ([`Pairs::around`]), [`Pairs`] lets workers leave `probe.run` two at a time, at two
+//! Around a probe's jobs ([`Pairs::around`]), workers leave `probe.run` two at a time, at two
 //! instants a seeded offset apart: the second of a pair to arrive sets the instants a little
 //! ahead, and both spin until theirs. Two workers that then load and store one shared word
-//! collide when the one whose cache holds the word loads it while the other's store is still on
-//! its way, which takes an offset of the order of a cache-line transfer (a hundred nanoseconds
-//! here, more on a loaded host) plus whatever the solution does between leaving the job and the
-//! store. The offsets cover a seeded spread either way, so a steady share of the pairs collide
-//! whatever the machine's transfer time, and a scenario runs until enough pairs met.
+//! collide when one loads it while the other's store is still on its way: an offset of the
+//! order of a cache-line transfer, plus whatever the solution does between the job's end and
+//! the store (a result send that wakes the consumer costs microseconds, and its jitter then
+//! decides more than the offset). A steady share of the pairs collide, and a scenario runs
+//! until enough pairs met.
 //!
-//! A pair counts as met when both left within [`ON_TIME`] of their instants (on a loaded machine
-//! a worker can be off its CPU while it spins). Each worker writes only its own cache line, and
-//! the pairs are counted after the run, so counting adds nothing between leaving and the
-//! solution's next instructions. The pool's threads are raised above the machine's other work
-//! (nice -10, as root), so a parallel test run or a busy host does not keep one of them away:
-//! the scenario's thread is raised when it makes the pairs, and every thread the pool starts
-//! from it inherits the raise (a thread that pairs without it is raised when it first arrives).
-//! Not to a real-time priority, which would let a buggy pool that spins starve the watchdog.
+//! What keeps the pairs real on a busy machine:
+//! - each job starts on the next of the allowed CPUs in turn, so two jobs started one after
+//!   the other (a pair, usually) run on two CPUs, and the first to finish never spins while its
+//!   partner waits behind it on the same CPU;
+//! - the pool's threads run at nice -10 (as root): the scenario's thread is raised when it makes
+//!   the pairs, and the threads the pool starts inherit it (a thread that pairs without it is
+//!   raised when it first arrives). Not a real-time priority, which would let a buggy pool that
+//!   spins starve the watchdog;
+//! - a pair counts as met only when both left within [`ON_TIME`] of their instants; each worker
+//!   writes only its own cache line, and the pairs are counted after the run, so counting adds
+//!   nothing between leaving and the solution's next instructions.
 
 use crate::probe::{JobKey, Probe};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,8 +37,6 @@ pub const ON_TIME: u64 = 100;
 /// How far ahead of now a pair's instants are set: long enough for the first of the pair to see
 /// them, short enough to cost nothing.
 const PAIR_LEAD: u64 = 2_000;
-/// The nice value the pair's threads are raised to.
-const RAISED: libc::c_int = -10;
 
 /// A cache line of its own, so two workers writing their own slots do not queue for one line.
 #[repr(align(128))]
@@ -139,18 +140,11 @@ impl Pairs {
     }
 }
 
-/// Raises the calling thread to [`RAISED`], once per thread (where the grader may, as root;
-/// elsewhere it stays at the default).
+/// Raises the calling thread to the pool's nice value under perturbation, once per thread (where the
+/// grader may, as root; elsewhere it stays at the default).
 fn raise_this_thread() {
     thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     if !DONE.with(|d| d.replace(true)) {
-        // SAFETY: sets the calling thread's nice value; a refusal leaves it as it was.
-        unsafe {
-            libc::setpriority(
-                libc::PRIO_PROCESS,
-                crate::leak::current_tid() as libc::id_t,
-                RAISED,
-            )
-        };
+        crate::perturb::renice(crate::leak::current_tid(), crate::perturb::POOL_NICE);
     }
 }
