@@ -189,6 +189,30 @@ impl<K: JobKey> Probe<K> {
     }
 }
 
+impl<K: JobKey> Probe<K> {
+    /// [`Probe::run`] for an async job: records its start, runs the scenario's hook, awaits
+    /// `work`, records its finish. A job dropped before it finished (a timeout, a cancellation)
+    /// counts as started but never finished, as a panicking one does.
+    pub async fn run_async<F: std::future::Future>(&self, key: K, work: F) -> F::Output {
+        let exact = self.ledger.as_ref().is_some_and(|l| l.is_exact());
+        let name = |k: &K| if exact { k.job_key() } else { String::new() };
+        if let Some(ledger) = &self.ledger {
+            ledger.start(&|| name(&key));
+        }
+        if let Some(hook) = &self.hook {
+            hook(&key);
+        }
+        let out = work.await;
+        if let Some(ledger) = &self.ledger {
+            ledger.finish(&|| name(&key));
+        }
+        if let Some(after) = &self.after {
+            after(&key);
+        }
+        out
+    }
+}
+
 /// `first` then `then`, as one hook.
 fn chain<K: 'static>(first: Option<Hook<K>>, then: Hook<K>) -> Hook<K> {
     match first {

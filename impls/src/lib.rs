@@ -2,11 +2,12 @@
 
 pub mod task01_squarer;
 pub mod task02_file_hasher;
+pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 
-use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, WordCounter};
+use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, UrlFetcher, WordCounter};
 
 /// The reference solution to every task this suite checks.
 pub struct Reference;
@@ -20,6 +21,9 @@ impl Solution for Reference {
     }
     fn task02(&self) -> Option<&dyn FileHasher> {
         Some(&task02_file_hasher::Answer)
+    }
+    fn task03(&self) -> Option<&dyn UrlFetcher> {
+        Some(&task03_url_fetcher::Answer)
     }
     fn task04(&self) -> Option<&dyn CsvParser> {
         Some(&task04_csv_parser::Answer)

@@ -4,6 +4,7 @@
 mod support;
 pub mod task01_squarer;
 pub mod task02_file_hasher;
+pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 
@@ -14,6 +15,7 @@ pub fn all() -> Vec<Scenario> {
     [
         task01_squarer::scenarios(),
         task02_file_hasher::scenarios(),
+        task03_url_fetcher::scenarios(),
         task04_csv_parser::scenarios(),
         task05_word_counter::scenarios(),
     ]

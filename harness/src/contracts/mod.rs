@@ -7,6 +7,7 @@
 
 pub mod task01_squarer;
 pub mod task02_file_hasher;
+pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 pub use task01_squarer::Squarer;
 pub use task02_file_hasher::FileHasher;
+pub use task03_url_fetcher::UrlFetcher;
 pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
 
@@ -38,6 +40,9 @@ pub trait Solution: Sync {
     fn task02(&self) -> Option<&dyn FileHasher> {
         None
     }
+    fn task03(&self) -> Option<&dyn UrlFetcher> {
+        None
+    }
     fn task04(&self) -> Option<&dyn CsvParser> {
         None
     }
@@ -47,9 +52,10 @@ pub trait Solution: Sync {
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 4] = [
+pub const TASKS: [Task; 5] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
+    task03_url_fetcher::TASK,
     task04_csv_parser::TASK,
     task05_word_counter::TASK,
 ];

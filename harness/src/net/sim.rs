@@ -1,0 +1,167 @@
+//! The simulated tier: the world's servers and the solution's client in one turmoil simulation,
+//! on virtual time, seeded by the run's seed.
+//!
+//! turmoil's defaults are fixed where a verdict needs them exact (see the notes): every message
+//! takes exactly [`LATENCY`] (its default is random, 0 to 100 ms), time moves in ticks of
+//! [`TICK`], a TCP socket holds 1 024 segments (its default 64 panics under a pool with
+//! unbounded requests), and the simulation ends at the scenario's virtual limit.
+
+use super::Reply;
+use super::{HttpClient, Record, World};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// How far the world's clock moves in one step: the resolution of every timing verdict.
+pub const TICK: Duration = Duration::from_millis(1);
+/// How long every message takes on the simulated network.
+pub const LATENCY: Duration = Duration::from_millis(1);
+/// How long the world runs on after the client returned: a few messages' time.
+pub const SETTLE: Duration = Duration::from_millis(10);
+
+/// How a simulated run ended.
+pub enum Ended<R> {
+    /// The client returned `R` at this instant of the world's clock.
+    Returned(R, Duration),
+    /// The client was still running at the virtual-time limit.
+    TimedOut(Duration),
+    /// The simulation failed (a host's error, or turmoil's own).
+    Failed(String),
+}
+
+/// Runs `client` (the solution, handed the harness's client) against `world`, with `seed`
+/// fixing turmoil's choices, until it returns or `limit` of virtual time passed.
+pub fn run<R, F>(
+    world: &World,
+    seed: u64,
+    limit: Duration,
+    record: &Record,
+    client: impl FnOnce(HttpClient) -> F + 'static,
+) -> Ended<R>
+where
+    R: 'static,
+    F: std::future::Future<Output = R> + 'static,
+{
+    let mut sim = turmoil::Builder::new()
+        .rng_seed(seed)
+        .epoch(std::time::UNIX_EPOCH)
+        .simulation_duration(limit)
+        .tick_duration(TICK)
+        .min_message_latency(LATENCY)
+        .max_message_latency(LATENCY)
+        .tcp_capacity(1024)
+        .build();
+    for (name, host) in &world.hosts {
+        let (id, host, record) = (name.clone(), host.clone(), record.clone());
+        sim.host(name.as_str(), move || {
+            serve(id.clone(), host.clone(), record.clone())
+        });
+    }
+    let out: Rc<RefCell<Option<(R, Duration)>>> = Rc::default();
+    let slot = out.clone();
+    sim.client("pool", async move {
+        let r = client(HttpClient::simulated()).await;
+        *slot.borrow_mut() = Some((r, turmoil::sim_elapsed().unwrap_or_default()));
+        // The world runs on a little, so what the client sent last (a close) reaches the
+        // servers and is recorded.
+        tokio::time::sleep(SETTLE).await;
+        Ok(())
+    });
+    let ran = sim.run();
+    let returned = out.borrow_mut().take();
+    match (returned, ran) {
+        (Some((r, at)), _) => Ended::Returned(r, at),
+        (None, Err(e)) if e.to_string().contains("Ran for duration") => Ended::TimedOut(limit),
+        (None, Err(e)) => Ended::Failed(e.to_string()),
+        (None, Ok(())) => Ended::Failed("the client ended without a result".into()),
+    }
+}
+
+/// One host's server: its routes on port 80, each request recorded. A plain HTTP/1 server
+/// written here rather than hyper's: while a request waits for its reply, it keeps reading the
+/// connection, so a client that gives up (closes) is seen at that instant, as abandoned (hyper's
+/// server does not read while its service runs, and would see it only when the reply is due).
+async fn serve(name: String, host: super::world::Host, record: Record) -> turmoil::Result {
+    if host.refusing {
+        // Nothing listens: connections are refused. The host still runs so its name resolves.
+        std::future::pending::<()>().await;
+    }
+    let listener = turmoil::net::TcpListener::bind("0.0.0.0:80").await?;
+    let routes = Rc::new(host.routes);
+    let counts: Rc<RefCell<BTreeMap<String, usize>>> = Rc::default();
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let (name, routes, record, counts) =
+            (name.clone(), routes.clone(), record.clone(), counts.clone());
+        tokio::task::spawn_local(async move {
+            let _ = answer(stream, &name, &routes, &record, &counts).await;
+        });
+    }
+}
+
+/// Reads one request on `stream`, waits its reply's latency (watching for the client's close),
+/// and sends the reply; the connection then closes.
+async fn answer(
+    mut stream: turmoil::net::TcpStream,
+    name: &str,
+    routes: &BTreeMap<String, Vec<Reply>>,
+    record: &Record,
+    counts: &RefCell<BTreeMap<String, usize>>,
+) -> std::io::Result<()> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(()); // closed before a whole request arrived: never seen
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = String::from_utf8_lossy(&head);
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let n = {
+        let mut c = counts.borrow_mut();
+        let n = c.entry(path.clone()).or_default();
+        *n += 1;
+        *n - 1
+    };
+    let reply = routes
+        .get(&path)
+        .map(|r| r[n.min(r.len() - 1)].clone())
+        .unwrap_or(Reply::status(404, 0));
+    let i = record.start(name, &path, now());
+    let due = async {
+        if reply.never {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(reply.latency).await;
+    };
+    tokio::select! {
+        () = due => {}
+        _ = stream.read(&mut buf) => {
+            // The client closed (or sent more, which a GET never does): abandoned.
+            record.end(i, now(), None);
+            return Ok(());
+        }
+    }
+    record.end(i, now(), Some(reply.status));
+    let reason = hyper::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Status");
+    let mut response = format!(
+        "HTTP/1.1 {} {reason}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        reply.status, reply.body
+    )
+    .into_bytes();
+    response.resize(response.len() + reply.body, b'x');
+    stream.write_all(&response).await?;
+    stream.flush().await
+}
+
+/// The world's clock.
+fn now() -> Duration {
+    turmoil::sim_elapsed().unwrap_or_default()
+}
