@@ -26,10 +26,11 @@ macro_rules! mutant {
 pub mod blind;
 pub mod task01_squarer;
 pub mod task02_file_hasher;
+pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 
-use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, WordCounter};
+use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, UrlFetcher, WordCounter};
 use harness::Check;
 
 /// One planted bug.
@@ -49,6 +50,7 @@ pub struct Mutated {
     pub name: &'static str,
     pub task01: Option<&'static dyn Squarer>,
     pub task02: Option<&'static dyn FileHasher>,
+    pub task03: Option<&'static dyn UrlFetcher>,
     pub task04: Option<&'static dyn CsvParser>,
     pub task05: Option<&'static dyn WordCounter>,
 }
@@ -58,6 +60,7 @@ impl Mutated {
         name: "",
         task01: None,
         task02: None,
+        task03: None,
         task04: None,
         task05: None,
     };
@@ -72,6 +75,9 @@ impl Solution for Mutated {
     }
     fn task02(&self) -> Option<&dyn FileHasher> {
         self.task02
+    }
+    fn task03(&self) -> Option<&dyn UrlFetcher> {
+        self.task03
     }
     fn task04(&self) -> Option<&dyn CsvParser> {
         self.task04
@@ -122,6 +128,7 @@ pub fn all() -> Vec<Mutant> {
     [
         task01_squarer::mutants(),
         task02_file_hasher::mutants(),
+        task03_url_fetcher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
         blind::all(),
