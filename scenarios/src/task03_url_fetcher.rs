@@ -37,7 +37,7 @@ fn configs() -> [FetchConfig; 2] {
 /// (two messages), the request, the response, one message each.
 const NETWORK: Duration = Duration::from_millis(4);
 /// How long a scenario's world may run before the pool is taken for hung.
-const LIMIT: Duration = Duration::from_secs(120);
+const LIMIT: Duration = Duration::from_secs(40);
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![

@@ -4,6 +4,7 @@
 
 pub mod task01_squarer;
 pub mod task02_file_hasher;
+pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 
@@ -38,6 +39,7 @@ pub fn all() -> Vec<Mutant> {
     [
         task01_squarer::mutants(),
         task02_file_hasher::mutants(),
+        task03_url_fetcher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
     ]
@@ -49,6 +51,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
     [
         task01_squarer::DROPPED,
         task02_file_hasher::DROPPED,
+        task03_url_fetcher::DROPPED,
         task04_csv_parser::DROPPED,
         task05_word_counter::DROPPED,
     ]
@@ -62,6 +65,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
     [
         task01_squarer::RELABELLED,
         task02_file_hasher::RELABELLED,
+        task03_url_fetcher::RELABELLED,
         task04_csv_parser::RELABELLED,
         task05_word_counter::RELABELLED,
     ]
@@ -75,6 +79,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
     [
         task01_squarer::UNCERTAIN,
         task02_file_hasher::UNCERTAIN,
+        task03_url_fetcher::UNCERTAIN,
         task04_csv_parser::UNCERTAIN,
         task05_word_counter::UNCERTAIN,
     ]
