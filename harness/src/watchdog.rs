@@ -162,7 +162,7 @@ fn idle_for(watch: &Watch, moved: &mut (u64, Instant)) -> Duration {
 /// - results finished but unread while the pool is stuck: the caller stopped reading before the
 ///   pool could finish (joined first, or fed jobs on the same thread), `graceful_shutdown`;
 /// - otherwise the scenario's own item (a job stuck inside its work, a pool that never starts).
-pub(crate) fn blame(primary: Check, ledgers: &[crate::ledger::Snapshot]) -> Check {
+pub fn blame(primary: Check, ledgers: &[crate::ledger::Snapshot]) -> Check {
     if !ledgers.is_empty() && ledgers.iter().all(|s| s.all_done()) {
         Check::CloseOnce
     } else if ledgers.iter().any(|s| s.unread() > 0 && s.in_flight == 0) {

@@ -54,7 +54,11 @@ impl UrlFetcher for Buggy {
                 Bug::TimeoutHardcoded => Duration::from_secs(5),
                 _ => cfg.timeout,
             };
-            let workers = if bug == Bug::EightWorkers { 8 } else { cfg.pool.workers };
+            let workers = if bug == Bug::EightWorkers {
+                8
+            } else {
+                cfg.pool.workers
+            };
             let (job_tx, job_rx) = mpsc::channel::<String>(cfg.pool.jobs_buffer);
             let (result_tx, mut results) = mpsc::channel::<Fetched>(cfg.pool.results_buffer);
             let job_rx = Arc::new(Mutex::new(job_rx));
@@ -70,7 +74,8 @@ impl UrlFetcher for Buggy {
             }
             if bug == Bug::TaskPerUrl {
                 for url in urls {
-                    let (result_tx, probe, client) = (result_tx.clone(), probe.clone(), client.clone());
+                    let (result_tx, probe, client) =
+                        (result_tx.clone(), probe.clone(), client.clone());
                     tasks.spawn(async move {
                         let outcome = fetch(&client, &probe, &url, limit, bug).await;
                         let _ = result_tx.send(Fetched { url, outcome }).await;
@@ -89,7 +94,9 @@ impl UrlFetcher for Buggy {
                     let (probe, client) = (probe.clone(), client.clone());
                     tasks.spawn(async move {
                         loop {
-                            let Some(url) = job_rx.lock().await.recv().await else { break };
+                            let Some(url) = job_rx.lock().await.recv().await else {
+                                break;
+                            };
                             let outcome = fetch(&client, &probe, &url, limit, bug).await;
                             if result_tx.send(Fetched { url, outcome }).await.is_err() {
                                 break;
@@ -103,7 +110,9 @@ impl UrlFetcher for Buggy {
             while let Some(fetched) = results.recv().await {
                 n += 1;
                 match &fetched.outcome {
-                    Ok(page) => (bytes, latency) = (bytes + page.bytes as u64, latency + page.latency),
+                    Ok(page) => {
+                        (bytes, latency) = (bytes + page.bytes as u64, latency + page.latency)
+                    }
                     Err(_) => failed += 1,
                 }
                 if !(bug == Bug::DropsFirstResult && n == 1) {
@@ -111,7 +120,11 @@ impl UrlFetcher for Buggy {
                 }
             }
             while tasks.join_next().await.is_some() {}
-            let answered = if bug == Bug::MeanOverAll { n } else { n - failed };
+            let answered = if bug == Bug::MeanOverAll {
+                n
+            } else {
+                n - failed
+            };
             Ok(FetchStats {
                 total_bytes: bytes,
                 mean_latency: latency.checked_div(answered).unwrap_or_default(),
@@ -154,27 +167,93 @@ async fn fetch(
 pub fn mutants() -> Vec<Mutant> {
     use Bug::*;
     vec![
-        mutant!(task03, "task03_url_fetcher", "no_timeout", Buggy(NoTimeout), Check::Requirement,
-            "GETs without a timeout: a server that never answers hangs its worker for good"),
-        mutant!(task03, "task03_url_fetcher", "timeout_hardcoded", Buggy(TimeoutHardcoded), Check::Requirement,
-            "uses the seed's 5 s instead of cfg.timeout"),
-        mutant!(task03, "task03_url_fetcher", "status_as_error", Buggy(StatusAsError), Check::Requirement,
-            "treats a 4xx or 5xx response as a failed GET"),
-        mutant!(task03, "task03_url_fetcher", "error_not_logged", Buggy(ErrorNotLogged), Check::ErrorsHandled,
-            "emits a failed GET's error but never logs it"),
-        mutant!(task03, "task03_url_fetcher", "task_per_url", Buggy(TaskPerUrl), Check::PoolSize,
-            "spawns a task per URL: every request in flight at once"),
-        mutant!(task03, "task03_url_fetcher", "eight_workers", Buggy(EightWorkers), Check::PoolSize,
-            "always starts the seed's 8 workers, whatever cfg says"),
-        mutant!(task03, "task03_url_fetcher", "drops_first_result", Buggy(DropsFirstResult), Check::Requirement,
-            "the consumer counts the first result but never emits it"),
-        mutant!(task03, "task03_url_fetcher", "mean_over_all", Buggy(MeanOverAll), Check::Stretch,
-            "averages latency over every URL, failed ones included"),
-        mutant!(task03, "task03_url_fetcher", "progress_ticker", Buggy(ProgressTicker), Check::NoLeaks,
-            "a detached progress task that nobody stops outlives the call"),
-        mutant!(task03, "task03_url_fetcher", "zero_workers_hang", Buggy(NoZeroCheck), Check::GracefulShutdown,
-            "accepts zero workers, and the producer waits forever for one"),
-        mutant!(task03, "task03_url_fetcher", "empty_input_accepted", Buggy(NoEmptyCheck), Check::GracefulShutdown,
-            "returns Ok with empty stats for no URLs"),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "no_timeout",
+            Buggy(NoTimeout),
+            Check::Requirement,
+            "GETs without a timeout: a server that never answers hangs its worker for good"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "timeout_hardcoded",
+            Buggy(TimeoutHardcoded),
+            Check::Requirement,
+            "uses the seed's 5 s instead of cfg.timeout"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "status_as_error",
+            Buggy(StatusAsError),
+            Check::Requirement,
+            "treats a 4xx or 5xx response as a failed GET"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "error_not_logged",
+            Buggy(ErrorNotLogged),
+            Check::ErrorsHandled,
+            "emits a failed GET's error but never logs it"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "task_per_url",
+            Buggy(TaskPerUrl),
+            Check::PoolSize,
+            "spawns a task per URL: every request in flight at once"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "eight_workers",
+            Buggy(EightWorkers),
+            Check::PoolSize,
+            "always starts the seed's 8 workers, whatever cfg says"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "drops_first_result",
+            Buggy(DropsFirstResult),
+            Check::Requirement,
+            "the consumer counts the first result but never emits it"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "mean_over_all",
+            Buggy(MeanOverAll),
+            Check::Stretch,
+            "averages latency over every URL, failed ones included"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "progress_ticker",
+            Buggy(ProgressTicker),
+            Check::NoLeaks,
+            "a detached progress task that nobody stops outlives the call"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "zero_workers_hang",
+            Buggy(NoZeroCheck),
+            Check::GracefulShutdown,
+            "accepts zero workers, and the producer waits forever for one"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "empty_input_accepted",
+            Buggy(NoEmptyCheck),
+            Check::GracefulShutdown,
+            "returns Ok with empty stats for no URLs"
+        ),
     ]
 }

@@ -44,6 +44,12 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("status_and_length_for_every_url", &[Check::Requirement],
             "40 URLs on two hosts (200, 301, 404, 500, bodies of 0 to 20 000 bytes, latencies of 0 to 2 s): each is emitted once with its status and body length, each GET inside one probe.run_async keyed by its URL, on both pools",
             status_and_length_for_every_url),
+                TASK.scenario("results_are_emitted_as_they_come", &[Check::BufferSize],
+            "30 URLs of 0 to 2 s on the second pool: the first result is emitted before the last GET ends",
+            results_are_emitted_as_they_come),
+        TASK.scenario("jobs_taken_ahead_fill_the_jobs_buffer", &[Check::BufferSize],
+            "1 s into a run of 2 s GETs: exactly cfg.workers GETs started and jobs_buffer to jobs_buffer + 1 URLs taken ahead (8 and 8, then 5 and 3)",
+            jobs_taken_ahead_fill_the_jobs_buffer),
         TASK.scenario("failed_urls_logged_with_their_error", &[Check::ErrorsHandled],
             "a refusing host, a server that never answers and malformed URLs among good ones: each failure is emitted as an error and logged at warn as `URL <url>: error <err>`; the others are not",
             failed_urls_logged_with_their_error),
@@ -68,27 +74,48 @@ pub fn scenarios() -> Vec<Scenario> {
 
 /// What one simulated run gave.
 struct Run {
-    ended: Ended<(Result<FetchStats, PoolError>, Vec<Fetched>, usize)>,
+    ended: Ended<Returned>,
     record: Record,
     ledger: Arc<Ledger>,
 }
 
+/// What `fetch_all` returned and emitted, on the world's clock.
+struct Returned {
+    result: Result<FetchStats, PoolError>,
+    out: Vec<Fetched>,
+    /// When each result was emitted.
+    emitted_at: Vec<Duration>,
+    /// When each URL's `probe.run_async` began, in order.
+    started_at: Vec<(String, Duration)>,
+    /// Tasks the solution spawned still alive when it returned.
+    alive: usize,
+    /// The ledger at the instant asked for ([`fetch_sampled`]).
+    sampled: Option<harness::ledger::Snapshot>,
+}
+
 impl Run {
-    /// What `fetch_all` returned and emitted, or the failure of a run that never returned.
-    fn returned(
-        &self,
-        check: Check,
-    ) -> Result<(&Result<FetchStats, PoolError>, &[Fetched]), Failure> {
+    /// What `fetch_all` returned, or the failure of a run that never returned.
+    fn returned(&self, check: Check) -> Result<&Returned, Failure> {
         match &self.ended {
-            Ended::Returned((r, out, _), _) => Ok((r, out)),
-            Ended::TimedOut(limit) => Err(Failure::new(
+            Ended::Returned(r, _) => Ok(r),
+            Ended::TimedOut(limit) => {
+                // Blamed as a hang is anywhere (README, "How a failure is blamed"): every job done
+                // and the call still waiting is a stream never closed; results finished but never
+                // read, a consumer that stopped reading.
+                let check = harness::watchdog::blame(check, &[self.ledger.snapshot()]);
+                Err(Failure::new(
+                    check,
+                    "fetch_all returns once every URL was fetched or failed",
+                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
+                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
+                )
+                .hint("every GET needs the timeout (tokio::time::timeout around the request), the consumer must read results while the producer sends, and it must stop when the results channel closes: drop every sender (the producer's jobs sender, each worker's results sender)"))
+            }
+            Ended::Failed(e) => Err(Failure::new(
                 check,
-                "fetch_all returns once every URL was fetched or failed",
-                format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
-                    self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
-            )
-            .hint("every GET needs the timeout (tokio::time::timeout around the request), and the consumer must stop when the results channel closes: drop every sender (the producer's jobs sender, each worker's results sender)")),
-            Ended::Failed(e) => Err(Failure::new(check, "the simulated world runs to the end", format!("it failed: {e}"))),
+                "the simulated world runs to the end",
+                format!("it failed: {e}"),
+            )),
         }
     }
 }
@@ -101,6 +128,18 @@ fn fetch(
     cfg: FetchConfig,
     urls: Vec<String>,
 ) -> Run {
+    fetch_sampled(ctx, f, world, cfg, urls, None)
+}
+
+/// [`fetch`], with the ledger's snapshot taken at `sample` on the world's clock.
+fn fetch_sampled(
+    ctx: &mut Ctx,
+    f: &'static dyn UrlFetcher,
+    world: &World,
+    cfg: FetchConfig,
+    urls: Vec<String>,
+    sample: Option<Duration>,
+) -> Run {
     let ledger = ctx.ledger("urls");
     let record = Record::default();
     let seed = ctx.rng.u64(..);
@@ -109,32 +148,63 @@ fn fetch(
         urls.len()
     ));
     let l = ledger.clone();
-    let ended = sim::run(world, seed, LIMIT, &record, move |client| async move {
-        l.reads_results();
-        let mut out = Vec::new();
-        let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-        let before = tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks();
-        let r = f
-            .fetch_all(
-                cfg,
-                jobs,
-                Probe::new(l.clone()),
-                client,
-                &mut |fetched: Fetched| {
+    let what = format!(
+        "running fetch_all on {} URLs in a simulated world ({cfg:?})",
+        urls.len()
+    );
+    let ended = sim::run_watched(
+        world,
+        seed,
+        LIMIT,
+        &record,
+        move |client| async move {
+            l.reads_results();
+            let now = || turmoil::sim_elapsed().unwrap_or_default();
+            let (mut out, mut emitted_at) = (Vec::new(), Vec::new());
+            let starts = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let s = starts.clone();
+            let probe = Probe::new(l.clone()).with_hook(move |url: &String| {
+                s.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((url.clone(), now()));
+            });
+            let sampled = Arc::new(std::sync::Mutex::new(None));
+            if let Some(at) = sample {
+                let (l, slot) = (l.clone(), sampled.clone());
+                tokio::task::spawn_local(async move {
+                    tokio::time::sleep(at).await;
+                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(l.snapshot());
+                });
+            }
+            let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
+            let before = tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks();
+            let result = f
+                .fetch_all(cfg, jobs, probe, client, &mut |fetched: Fetched| {
                     l.deliver(&fetched.url);
+                    emitted_at.push(now());
                     out.push(fetched);
-                },
-            )
-            .await;
-        let alive = tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks()
-            - before;
-        l.close();
-        (r, out, alive)
-    });
+                })
+                .await;
+            let alive = tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks()
+                .saturating_sub(before);
+            l.close();
+            let started_at = std::mem::take(&mut *starts.lock().unwrap_or_else(|p| p.into_inner()));
+            let sampled = sampled.lock().unwrap_or_else(|p| p.into_inner()).take();
+            Returned {
+                result,
+                out,
+                emitted_at,
+                started_at,
+                alive,
+                sampled,
+            }
+        },
+        |at| ctx.stage(format!("{what}: the world at {at:?}")),
+    );
     Run {
         ended,
         record,
@@ -169,41 +239,149 @@ fn scripted(
 fn status_and_length_for_every_url(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let f = attempted(sol.task03(), TASK)?;
     for cfg in configs() {
-        let (world, urls, replies) = scripted(ctx, 40, &[200, 200, 301, 404, 500], 2_000);
+        let (world, mut urls, replies) = scripted(ctx, 40, &[200, 200, 301, 404, 500], 2_000);
+        // Four URLs twice: each occurrence is a job of its own.
+        for i in [3, 10, 17, 30] {
+            urls.push(urls[i].clone());
+        }
+        ctx.rng.shuffle(&mut urls);
         let run = fetch(ctx, f, &world, cfg, urls.clone());
-        let (_, out) = run.returned(Check::Requirement)?;
+        let got = run.returned(Check::Requirement)?;
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for fetched in out {
+        for fetched in &got.out {
             *seen.entry(&fetched.url).or_default() += 1;
             let want = &replies[&fetched.url];
-            let got = fetched.outcome.as_ref().map(|p| (p.status, p.bytes));
-            ensure(got == Ok((want.status, want.body)), || {
+            let page = fetched.outcome.as_ref().map(|p| (p.status, p.bytes));
+            ensure(page == Ok((want.status, want.body)), || {
                 Failure::new(
                     Check::Requirement,
                     format!("{}: status {} with a {}-byte body", fetched.url, want.status, want.body),
-                    format!("{got:?}"),
+                    format!("{page:?}"),
                 )
                 .hint("emit the response's status and the length of its whole body; a 4xx or 5xx status is a response, not an error")
             })?;
+            let latency = fetched
+                .outcome
+                .as_ref()
+                .map(|p| p.latency)
+                .unwrap_or_default();
+            let expected = want.latency + NETWORK;
+            ensure(latency.abs_diff(expected) <= TICK, || {
+                Failure::new(
+                    Check::Requirement,
+                    format!("{}: a latency of {expected:?} on the runtime's clock (the server's {:?} and the network's {NETWORK:?}), ± 1 tick", fetched.url, want.latency),
+                    format!("{latency:?}"),
+                )
+                .hint("time each GET with tokio::time::Instant, from just before client.get to its end: std::time::Instant runs on the machine's clock, not the runtime's")
+            })?;
         }
-        let once =
-            urls.iter().all(|u| seen.get(u.as_str()) == Some(&1)) && seen.len() == urls.len();
-        ensure(once, || {
-            let missing: Vec<_> = urls
+        let mut want: BTreeMap<&str, usize> = BTreeMap::new();
+        for u in &urls {
+            *want.entry(u).or_default() += 1;
+        }
+        ensure(seen == want, || {
+            let wrong: Vec<_> = want
                 .iter()
-                .filter(|u| !seen.contains_key(u.as_str()))
+                .filter(|(u, n)| seen.get(*u) != Some(n))
                 .take(3)
+                .map(|(u, n)| format!("{u}: {n} wanted, {} emitted", seen.get(u).unwrap_or(&0)))
                 .collect();
             Failure::new(
                 Check::Requirement,
-                format!("each of the {} URLs emitted once", urls.len()),
-                format!("{} emitted for {} distinct URLs; missing, first three: {missing:?}", out.len(), seen.len()),
+                format!("each of the {} URLs emitted once per time it appears in the input", urls.len()),
+                format!("{} emitted; first differences: {wrong:?}", got.out.len()),
             )
-            .hint("emit every result the workers send, on the calling task, until the results channel closes")
+            .hint("every URL the source yields is a job, repeats included; emit every result the workers send, on the calling task, until the results channel closes")
         })?;
         run.ledger.check_keys(
             urls.iter().map(String::as_str),
             "each GET inside one probe.run_async keyed by its URL as given",
+        )?;
+        // Each GET inside its bracket: a URL's first request reaches its server after its first
+        // probe.run_async began.
+        for s in run.record.seen() {
+            let url = format!("http://{}{}", s.host, s.path);
+            let began = got
+                .started_at
+                .iter()
+                .find(|(u, _)| *u == url)
+                .map(|(_, t)| *t);
+            ensure(began.is_some_and(|b| b < s.started), || {
+                Failure::new(
+                    Check::Requirement,
+                    format!("{url}'s request reaches its server after its probe.run_async began"),
+                    format!("it arrived at {:?}; probe.run_async began at {began:?}", s.started),
+                )
+                .hint("the GET itself, body included, goes inside the bracket: probe.run_async(url.clone(), client.get(&url))")
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn results_are_emitted_as_they_come(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task03(), TASK)?;
+    let cfg = configs()[1];
+    let (world, urls, _) = scripted(ctx, 30, &[200], 2_000);
+    let run = fetch(ctx, f, &world, cfg, urls);
+    let got = run.returned(Check::BufferSize)?;
+    let first = got.emitted_at.iter().min().copied().unwrap_or_default();
+    let last_end = run
+        .record
+        .seen()
+        .iter()
+        .filter_map(|s| s.ended)
+        .max()
+        .unwrap_or_default();
+    ensure(first < last_end, || {
+        Failure::new(
+            Check::BufferSize,
+            "the first result emitted before the last GET ended: results flow through the results channel of cfg.results_buffer",
+            format!("the first was emitted at {first:?}, after the last GET ended at {last_end:?}: every result waited somewhere unbounded"),
+        )
+        .hint("emit each result as it comes off the results channel; gathering them all first (a Vec) keeps every one in memory, whatever the channel's bound")
+    })?;
+    Ok(())
+}
+
+fn jobs_taken_ahead_fill_the_jobs_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task03(), TASK)?;
+    for cfg in configs() {
+        let n = 2 * cfg.pool.workers + cfg.pool.jobs_buffer + 5;
+        let mut world = World::new();
+        let urls: Vec<String> = (0..n)
+            .map(|i| {
+                world = std::mem::take(&mut world).route(
+                    "a.test",
+                    &format!("/{i}"),
+                    [Reply::ok(10).after(Duration::from_secs(2))],
+                );
+                format!("http://a.test/{i}")
+            })
+            .collect();
+        // One second in, every worker waits on its first GET and the producer on a full channel.
+        let run = fetch_sampled(ctx, f, &world, cfg, urls, Some(Duration::from_secs(1)));
+        let got = run.returned(Check::BufferSize)?;
+        let Some(at) = &got.sampled else {
+            return Err(Failure::new(
+                Check::BufferSize,
+                "the pool still running 1 s in",
+                "it had returned",
+            )
+            .into());
+        };
+        let (busy, ahead) = (at.started, at.taken - at.started);
+        let (lo, hi) = (cfg.pool.jobs_buffer as u64, cfg.pool.jobs_buffer as u64 + 1);
+        ensure(
+            busy == cfg.pool.workers as u64 && (lo..=hi).contains(&ahead),
+            || {
+                Failure::new(
+                Check::BufferSize,
+                format!("1 s in, with every worker on a 2 s GET: {} GETs started and {lo} to {hi} URLs taken but not started (the jobs channel full, one in the producer's hand)", cfg.pool.workers),
+                format!("{busy} started, {ahead} taken ahead"),
+            )
+            .hint("a bounded jobs channel of exactly cfg.pool.jobs_buffer (tokio::sync::mpsc::channel), fed by one producer task")
+            },
         )?;
     }
     Ok(())
@@ -216,16 +394,15 @@ fn failed_urls_logged_with_their_error(sol: &'static dyn Solution, ctx: &mut Ctx
     world = world
         .refusing("down.test")
         .route("a.test", "/silent", [Reply::never()]);
-    let bad = [
-        "http://down.test/x".to_owned(),
-        "http://a.test/silent".to_owned(),
-        "ftp://a.test/file".to_owned(),
-        "not a url".to_owned(),
-    ];
+    // More failures than workers: a worker that stops on its first failure shows.
+    let mut bad: Vec<String> = (0..cfg.pool.workers + 2)
+        .map(|i| format!("http://down.test/{i}"))
+        .collect();
+    bad.extend(["http://a.test/silent", "ftp://a.test/file", "not a url"].map(String::from));
     urls.extend(bad.iter().cloned());
     ctx.rng.shuffle(&mut urls);
     let run = fetch(ctx, f, &world, cfg, urls.clone());
-    let (_, out) = run.returned(Check::ErrorsHandled)?;
+    let out = &run.returned(Check::ErrorsHandled)?.out;
     let logs = ctx.logs();
     for url in &urls {
         let failed = bad.contains(url);
@@ -242,14 +419,19 @@ fn failed_urls_logged_with_their_error(sol: &'static dyn Solution, ctx: &mut Ctx
             },
         )?;
         let prefix = format!("URL {url}: error ");
+        let line = match emitted.map(|x| &x.outcome) {
+            Some(Err(err)) => format!("{prefix}{err}"),
+            _ => format!("{prefix}<err>"),
+        };
         let logged = logs
             .iter()
             .filter(|l| l.is_problem() && l.text.starts_with(&prefix))
             .count();
-        ensure(logged == usize::from(failed), || {
+        let exact = logs.iter().any(|l| l.is_problem() && l.text == line);
+        ensure(logged == usize::from(failed) && (!failed || exact), || {
             Failure::new(
                 Check::ErrorsHandled,
-                format!("`{prefix}<err>` logged at warn {} time(s)", usize::from(failed)),
+                format!("`{line}` logged at warn {} time(s), the error as emitted and as its Display reads", usize::from(failed)),
                 format!("logged {logged} time(s); warnings: {:?}", logs.iter().filter(|l| l.is_problem()).map(|l| &l.text).take(4).collect::<Vec<_>>()),
             )
             .hint("tracing::warn!(\"URL {url}: error {err}\") once for each failed URL, and never for a response, whatever its status")
@@ -263,26 +445,32 @@ fn timeout_fires_at_the_configured_time(sol: &'static dyn Solution, ctx: &mut Ct
     for cfg in configs() {
         // Inside the timeout by 100 ms, network included.
         let inside = cfg.timeout - Duration::from_millis(100) - NETWORK;
-        let world = World::new()
-            .route("a.test", "/silent", [Reply::never()])
-            .route("a.test", "/slow", [Reply::ok(10).after(inside)]);
-        let urls = vec![
-            "http://a.test/silent".to_owned(),
-            "http://a.test/slow".to_owned(),
-        ];
-        let run = fetch(ctx, f, &world, cfg, urls);
-        let (_, out) = run.returned(Check::Requirement)?;
+        // Twice as many slow URLs as workers, so some wait in the queue first: the timeout
+        // counts from each GET's start, not from when its URL was queued.
+        let mut world = World::new().route("a.test", "/silent", [Reply::never()]);
+        let mut urls = vec!["http://a.test/silent".to_owned()];
+        for i in 0..2 * cfg.pool.workers {
+            world = world.route(
+                "a.test",
+                &format!("/slow/{i}"),
+                [Reply::ok(10).after(inside)],
+            );
+            urls.push(format!("http://a.test/slow/{i}"));
+        }
+        let run = fetch(ctx, f, &world, cfg, urls.clone());
+        let out = &run.returned(Check::Requirement)?.out;
         let slow = out
             .iter()
-            .find(|x| x.url.ends_with("/slow"))
+            .filter(|x| x.url.contains("/slow/"))
+            .find(|x| x.outcome.is_err())
             .map(|x| x.outcome.clone());
-        ensure(matches!(slow, Some(Ok(_))), || {
+        ensure(slow.is_none() && out.len() == urls.len(), || {
             Failure::new(
                 Check::Requirement,
-                format!("a response {inside:?} after the request, inside the {:?} timeout, is fetched", cfg.timeout),
-                format!("{slow:?}"),
+                                format!("every response {inside:?} after its request, inside the {:?} timeout, fetched, queued ones too", cfg.timeout),
+                format!("{slow:?} ({} of {} emitted)", out.len(), urls.len()),
             )
-            .hint("use cfg.timeout as it is, around the whole GET (tokio::time::timeout(cfg.timeout, client.get(url)))")
+                        .hint("use cfg.timeout as it is, around the whole GET and started with it (tokio::time::timeout(cfg.timeout, client.get(url))), not when the URL was queued")
         })?;
         let seen = run.record.seen();
         let silent = seen.iter().find(|s| s.path == "/silent");
@@ -338,56 +526,75 @@ fn requests_in_flight_equal_the_workers(sol: &'static dyn Solution, ctx: &mut Ct
 
 fn stretch_stats_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let f = attempted(sol.task03(), TASK)?;
-    let cfg = configs()[1];
-    let (world, mut urls, replies) = scripted(ctx, 30, &[200, 404, 500], 1_000);
-    let world = world.refusing("down.test");
-    urls.extend([
-        "http://down.test/a".to_owned(),
-        "http://down.test/b".to_owned(),
-    ]);
-    let run = fetch(ctx, f, &world, cfg, urls.clone());
-    let (r, _) = run.returned(Check::Stretch)?;
-    let got = match r {
-        Err(PoolError::NotAttempted) => {
-            return Err(harness::Stop::NotAttempted(
-                "the stretch (stats) is not attempted".into(),
-            ))
-        }
-        Err(e) => {
-            return Err(Failure::new(Check::Stretch, "Ok(stats)", format!("Err({e:?})")).into())
-        }
-        Ok(s) => *s,
+    // The second pool, then the same with one result slot and every reply at one latency:
+    // workers finish in one tick and wait on the results channel together, so totals kept
+    // across an await lose updates.
+    let tight = FetchConfig {
+        pool: PoolConfig {
+            results_buffer: 1,
+            ..configs()[1].pool
+        },
+        ..configs()[1]
     };
-    let bytes: u64 = replies.values().map(|r| r.body as u64).sum();
-    let mean = replies
-        .values()
-        .map(|r| r.latency + NETWORK)
-        .sum::<Duration>()
-        / replies.len() as u32;
-    let rate = 2.0 / urls.len() as f64;
-    let close = got.total_bytes == bytes
-        && (got.error_rate - rate).abs() < 1e-9
-        && got.mean_latency.abs_diff(mean) <= TICK;
-    ensure(close, || {
-        Failure::new(
-            Check::Stretch,
-            format!("total_bytes {bytes}, error_rate {rate:.4}, mean_latency {mean:?} (± 1 tick)"),
-            format!("total_bytes {}, error_rate {:.4}, mean_latency {:?}", got.total_bytes, got.error_rate, got.mean_latency),
-        )
-        .hint("bytes: every body's length; mean latency: over the GETs that got a response only, timed with tokio::time::Instant; error rate: failed URLs over all URLs")
-    })?;
+    for (cfg, one_latency) in [(configs()[1], false), (tight, true)] {
+        let (_, mut urls, mut replies) = scripted(ctx, 30, &[200, 404, 500], 1_000);
+        let mut world = World::new().refusing("down.test");
+        for (url, r) in replies.iter_mut() {
+            if one_latency {
+                r.latency = Duration::from_millis(200);
+            }
+            let (host, path) = url
+                .trim_start_matches("http://")
+                .split_once('/')
+                .unwrap_or_default();
+            world = world.route(host, &format!("/{path}"), [r.clone()]);
+        }
+        urls.extend([
+            "http://down.test/a".to_owned(),
+            "http://down.test/b".to_owned(),
+        ]);
+        let run = fetch(ctx, f, &world, cfg, urls.clone());
+        let got = match &run.returned(Check::Stretch)?.result {
+            Err(PoolError::NotAttempted) => {
+                return Err(harness::Stop::NotAttempted(
+                    "the stretch (stats) is not attempted".into(),
+                ))
+            }
+            Err(e) => {
+                return Err(Failure::new(Check::Stretch, "Ok(stats)", format!("Err({e:?})")).into())
+            }
+            Ok(s) => *s,
+        };
+        let bytes: u64 = replies.values().map(|r| r.body as u64).sum();
+        let mean = replies
+            .values()
+            .map(|r| r.latency + NETWORK)
+            .sum::<Duration>()
+            / replies.len() as u32;
+        let rate = 2.0 / urls.len() as f64;
+        let close = got.total_bytes == bytes
+            && (got.error_rate - rate).abs() < 1e-9
+            && got.mean_latency.abs_diff(mean) <= TICK;
+        ensure(close, || {
+            Failure::new(
+                Check::Stretch,
+                format!("total_bytes {bytes}, error_rate {rate:.4}, mean_latency {mean:?} (± 1 tick), with {cfg:?}"),
+                format!("total_bytes {}, error_rate {:.4}, mean_latency {:?}", got.total_bytes, got.error_rate, got.mean_latency),
+            )
+            .hint("bytes: every body's length; mean latency: over the GETs that got a response only, timed with tokio::time::Instant; error rate: failed URLs over all URLs; add up on the calling task (or under one lock held across no await)")
+        })?;
+    }
     Ok(())
 }
 
 fn nothing_runs_after_return(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let f = attempted(sol.task03(), TASK)?;
-    let (world, urls, _) = scripted(ctx, 24, &[200], 500);
+    let (world, mut urls, _) = scripted(ctx, 24, &[200], 500);
+    // One GET that times out: it must end with its timeout, not run on after the call.
+    let world = world.route("a.test", "/silent", [Reply::never()]);
+    urls.push("http://a.test/silent".to_owned());
     let run = fetch(ctx, f, &world, configs()[1], urls);
-    run.returned(Check::AllJoined)?;
-    let alive = match run.ended {
-        Ended::Returned((_, _, alive), _) => alive,
-        _ => 0,
-    };
+    let alive = run.returned(Check::AllJoined)?.alive;
     ensure(alive == 0 && run.record.in_flight() == 0, || {
         Failure::new(
             Check::NoLeaks,
@@ -409,7 +616,7 @@ fn refused(
     let f = attempted(sol.task03(), TASK)?;
     let world = World::new().route("a.test", "/", [Reply::ok(1)]);
     let run = fetch(ctx, f, &world, cfg, urls);
-    let (r, out) = run.returned(Check::GracefulShutdown)?;
+    let Returned { result: r, out, .. } = run.returned(Check::GracefulShutdown)?;
     ensure(
         r.as_ref().err() == Some(&want) && out.is_empty() && run.record.seen().is_empty(),
         || {

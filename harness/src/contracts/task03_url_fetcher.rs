@@ -80,6 +80,24 @@ pub trait UrlFetcher: Sync {
     /// Measured, at the servers: at most `workers` requests in flight, and exactly that many when
     /// more URLs than workers are slow; a GET that gets no response is abandoned at `timeout`
     /// of virtual time after it started (to the tick); nothing runs after the call returns.
+    /// With every worker on a slow GET, the URLs taken from `urls` but not started are between
+    /// `jobs_buffer` and `jobs_buffer + 1`; results are emitted as they come, not gathered first.
+    ///
+    /// Details the suite holds a solution to:
+    /// - every URL `urls` yields is one job, repeats included: a URL given twice is fetched and
+    ///   emitted twice (and keyed twice);
+    /// - a bad URL is whatever the client refuses ([`crate::net::HttpError::BadUrl`]): a failed
+    ///   GET like any other, emitted and logged, never skipped;
+    /// - the timeout covers the whole GET and starts with it: `timeout(cfg.timeout,
+    ///   probe.run_async(url, client.get(url)))` (a timed-out job then counts as started and
+    ///   never finished) or the probe outside the timeout, either;
+    /// - an error is emitted as the text its `Display` gives, and logged with that same text;
+    /// - the mean latency of no responses is zero; a `Duration` divided by a count (truncating)
+    ///   is fine: the suite allows one tick;
+    /// - the suite gives this task buffers of at least 1 (tokio's bounded channels have no
+    ///   rendezvous: `mpsc::channel(0)` panics);
+    /// - taking one URL to see whether there is any (a `Peekable`) is fine;
+    /// - panicking jobs are not part of this task's scenarios yet.
     fn fetch_all<'a>(
         &'a self,
         cfg: FetchConfig,

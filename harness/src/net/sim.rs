@@ -20,6 +20,8 @@ pub const TICK: Duration = Duration::from_millis(1);
 pub const LATENCY: Duration = Duration::from_millis(1);
 /// How long the world runs on after the client returned: a few messages' time.
 pub const SETTLE: Duration = Duration::from_millis(10);
+/// How often, in virtual time, [`run_watched`] reports progress.
+pub const PROGRESS: Duration = Duration::from_millis(250);
 
 /// How a simulated run ended.
 pub enum Ended<R> {
@@ -39,6 +41,24 @@ pub fn run<R, F>(
     limit: Duration,
     record: &Record,
     client: impl FnOnce(HttpClient) -> F + 'static,
+) -> Ended<R>
+where
+    R: 'static,
+    F: std::future::Future<Output = R> + 'static,
+{
+    run_watched(world, seed, limit, record, client, |_| {})
+}
+
+/// [`run`], calling `progress` with the world's clock every [`PROGRESS`] of virtual time: a
+/// scenario tells its watchdog the world is moving (a long world on a loaded machine can take
+/// seconds of real time between two of the pool's own events).
+pub fn run_watched<R, F>(
+    world: &World,
+    seed: u64,
+    limit: Duration,
+    record: &Record,
+    client: impl FnOnce(HttpClient) -> F + 'static,
+    mut progress: impl FnMut(Duration),
 ) -> Ended<R>
 where
     R: 'static,
@@ -69,7 +89,19 @@ where
         tokio::time::sleep(SETTLE).await;
         Ok(())
     });
-    let ran = sim.run();
+    let mut next = PROGRESS;
+    let ran = loop {
+        match sim.step() {
+            Ok(true) => break Ok(()),
+            Ok(false) => {
+                if sim.elapsed() >= next {
+                    progress(sim.elapsed());
+                    next += PROGRESS;
+                }
+            }
+            Err(e) => break Err(e),
+        }
+    };
     let returned = out.borrow_mut().take();
     match (returned, ran) {
         (Some((r, at)), _) => Ended::Returned(r, at),
@@ -176,23 +208,39 @@ mod tests {
         let mut world = World::new().refusing("down.test");
         for i in 0..12 {
             let latency = Duration::from_millis(rng.u64(0..500));
-            world = world.route("a.test", &format!("/{i}"), [Reply::ok(i * 10).after(latency)]);
+            world = world.route(
+                "a.test",
+                &format!("/{i}"),
+                [Reply::ok(i * 10).after(latency)],
+            );
         }
         let record = Record::default();
-        let ended = run(&world, seed, Duration::from_secs(30), &record, |client| async move {
-            let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(3));
-            let mut set = tokio::task::JoinSet::new();
-            for i in 0..12 {
-                let (client, permits) = (client.clone(), permits.clone());
-                set.spawn(async move {
-                    let _p = permits.acquire().await;
-                    client.get(&format!("http://a.test/{i}")).await.map(|p| p.body.len())
-                });
-            }
-            let refused = client.get("http://down.test/").await;
-            assert!(matches!(refused, Err(super::super::HttpError::Connect(_))), "{refused:?}");
-            while set.join_next().await.is_some() {}
-        });
+        let ended = run(
+            &world,
+            seed,
+            Duration::from_secs(30),
+            &record,
+            |client| async move {
+                let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(3));
+                let mut set = tokio::task::JoinSet::new();
+                for i in 0..12 {
+                    let (client, permits) = (client.clone(), permits.clone());
+                    set.spawn(async move {
+                        let _p = permits.acquire().await;
+                        client
+                            .get(&format!("http://a.test/{i}"))
+                            .await
+                            .map(|p| p.body.len())
+                    });
+                }
+                let refused = client.get("http://down.test/").await;
+                assert!(
+                    matches!(refused, Err(super::super::HttpError::Connect(_))),
+                    "{refused:?}"
+                );
+                while set.join_next().await.is_some() {}
+            },
+        );
         match ended {
             Ended::Returned((), at) => (record.seen(), at),
             _ => panic!("the world's client did not return"),
@@ -203,21 +251,39 @@ mod tests {
     fn one_seed_one_trace_byte_for_byte() {
         let (a, at_a) = trace(7);
         let (b, at_b) = trace(7);
-        assert_eq!(format!("{a:?}"), format!("{b:?}"), "the same seed must replay the same world");
+        assert_eq!(
+            format!("{a:?}"),
+            format!("{b:?}"),
+            "the same seed must replay the same world"
+        );
         assert_eq!(at_a, at_b);
         assert_eq!(a.len(), 12);
         let (c, _) = trace(8);
-        assert_ne!(format!("{a:?}"), format!("{c:?}"), "another seed must change the latencies");
+        assert_ne!(
+            format!("{a:?}"),
+            format!("{c:?}"),
+            "another seed must change the latencies"
+        );
     }
 
     #[test]
     fn a_request_dropped_mid_flight_is_abandoned_at_that_instant() {
         let world = World::new().route("a.test", "/silent", [Reply::never()]);
         let record = Record::default();
-        let ended = run(&world, 1, Duration::from_secs(30), &record, |client| async move {
-            let r = tokio::time::timeout(Duration::from_secs(2), client.get("http://a.test/silent")).await;
-            assert!(r.is_err(), "a reply that never comes times out");
-        });
+        let ended = run(
+            &world,
+            1,
+            Duration::from_secs(30),
+            &record,
+            |client| async move {
+                let r = tokio::time::timeout(
+                    Duration::from_secs(2),
+                    client.get("http://a.test/silent"),
+                )
+                .await;
+                assert!(r.is_err(), "a reply that never comes times out");
+            },
+        );
         assert!(matches!(ended, Ended::Returned((), _)));
         let seen = record.seen();
         assert_eq!(seen.len(), 1);

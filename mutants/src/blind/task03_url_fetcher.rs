@@ -1493,7 +1493,7 @@ pub fn mutants() -> Vec<Mutant> {
         entry(
             &JOBS_NEVER_CLOSED,
             "I kept a jobs sender alive, counted results to stop, and never joined the workers.",
-            Check::AllJoined,
+            Check::NoLeaks,
         ),
         entry(
             &PRODUCER_AND_CONSUMER_ONE_TASK,
@@ -1513,7 +1513,7 @@ pub fn mutants() -> Vec<Mutant> {
         entry(
             &BAD_URL_SKIPPED_BY_PRODUCER,
             "My producer silently skipped URLs that did not start with http.",
-            Check::GracefulShutdown,
+            Check::ErrorsHandled,
         ),
         entry(
             &DUPLICATE_URLS_DROPPED,
@@ -1567,7 +1567,18 @@ pub fn mutants() -> Vec<Mutant> {
 pub const DROPPED: &[super::Dropped] = &[];
 
 /// Blind mutants of this task whose checklist item triage changed, with the reason.
-pub const RELABELLED: &[super::Relabelled] = &[];
+pub const RELABELLED: &[super::Relabelled] = &[
+    super::Relabelled {
+        name: "task03_url_fetcher::blind_jobs_never_closed",
+        was: Check::AllJoined,
+        why: "its workers are never joined and are still alive (blocked on a jobs channel nobody closes) when fetch_all returns: for async pools a task alive at return is `no_leaks` (the contract: every task ended when the call returns); `all_joined` is work that runs after the return",
+    },
+    super::Relabelled {
+        name: "task03_url_fetcher::blind_bad_url_skipped_by_producer",
+        was: Check::GracefulShutdown,
+        why: "a malformed URL dropped without a result or a log line is an error not handled: the contract makes a bad URL a failed GET, emitted with its error and logged",
+    },
+];
 
 /// Blind mutants of this task whose catch is measured, not required (see `super::Uncertain`).
 pub const UNCERTAIN: &[super::Uncertain] = &[];
