@@ -23,6 +23,7 @@ pub mod probe;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod sink;
 pub mod startup;
 pub mod sync;
 pub mod timing;

@@ -7,6 +7,7 @@ use harness::contracts::task03_url_fetcher::{
 use harness::contracts::PoolError;
 use harness::net::HttpClient;
 use harness::probe::{Jobs, Probe};
+use harness::sink::Sink;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Mutex};
@@ -22,7 +23,7 @@ impl UrlFetcher for Answer {
         urls: Jobs<String>,
         probe: Probe<String>,
         client: HttpClient,
-        emit: &'a mut dyn FnMut(Fetched),
+        emit: &'a mut Sink<Fetched>,
     ) -> LocalFuture<'a, Result<FetchStats, PoolError>> {
         Box::pin(async move {
             if cfg.pool.workers == 0 {
@@ -71,7 +72,7 @@ impl UrlFetcher for Answer {
                     }
                     Err(_) => failed += 1,
                 }
-                emit(fetched);
+                emit.emit(fetched).await;
             }
             while tasks.join_next().await.is_some() {}
             Ok(FetchStats {

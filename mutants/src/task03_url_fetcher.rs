@@ -7,6 +7,7 @@ use harness::contracts::task03_url_fetcher::{
 use harness::contracts::PoolError;
 use harness::net::HttpClient;
 use harness::probe::{Jobs, Probe};
+use harness::sink::Sink;
 use harness::Check;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +39,7 @@ impl UrlFetcher for Buggy {
         urls: Jobs<String>,
         probe: Probe<String>,
         client: HttpClient,
-        emit: &'a mut dyn FnMut(Fetched),
+        emit: &'a mut Sink<Fetched>,
     ) -> LocalFuture<'a, Result<FetchStats, PoolError>> {
         let bug = self.0;
         Box::pin(async move {
@@ -116,7 +117,7 @@ impl UrlFetcher for Buggy {
                     Err(_) => failed += 1,
                 }
                 if !(bug == Bug::DropsFirstResult && n == 1) {
-                    emit(fetched);
+                    emit.emit(fetched).await;
                 }
             }
             while tasks.join_next().await.is_some() {}

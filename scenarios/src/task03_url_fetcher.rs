@@ -12,6 +12,7 @@ use harness::net::sim::{self, Ended, TICK};
 use harness::net::{Record, Reply, World};
 use harness::probe::{Jobs, Probe};
 use harness::scenario::attempted;
+use harness::sink::Sink;
 use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome, Scenario};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,6 +51,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("jobs_taken_ahead_fill_the_jobs_buffer", &[Check::BufferSize],
             "1 s into a run of 2 s GETs: exactly cfg.workers GETs started and jobs_buffer to jobs_buffer + 1 URLs taken ahead (8 and 8, then 5 and 3)",
             jobs_taken_ahead_fill_the_jobs_buffer),
+                TASK.scenario("results_wait_in_the_results_buffer", &[Check::BufferSize],
+            "with the consumer held in its first emit, exactly results_buffer + workers results wait finished and unread (16, then 12)",
+            results_wait_in_the_results_buffer),
         TASK.scenario("failed_urls_logged_with_their_error", &[Check::ErrorsHandled],
             "a refusing host, a server that never answers and malformed URLs among good ones: each failure is emitted as an error and logged at warn as `URL <url>: error <err>`; the others are not",
             failed_urls_logged_with_their_error),
@@ -128,10 +132,11 @@ fn fetch(
     cfg: FetchConfig,
     urls: Vec<String>,
 ) -> Run {
-    fetch_sampled(ctx, f, world, cfg, urls, None)
+    fetch_sampled(ctx, f, world, cfg, urls, None, None)
 }
 
-/// [`fetch`], with the ledger's snapshot taken at `sample` on the world's clock.
+/// [`fetch`], with the ledger's snapshot taken at `sample` on the world's clock, and the
+/// consumer held inside its first emit for `hold`.
 fn fetch_sampled(
     ctx: &mut Ctx,
     f: &'static dyn UrlFetcher,
@@ -139,6 +144,7 @@ fn fetch_sampled(
     cfg: FetchConfig,
     urls: Vec<String>,
     sample: Option<Duration>,
+    hold: Option<Duration>,
 ) -> Run {
     let ledger = ctx.ledger("urls");
     let record = Record::default();
@@ -158,9 +164,11 @@ fn fetch_sampled(
         LIMIT,
         &record,
         move |client| async move {
-            l.reads_results();
             let now = || turmoil::sim_elapsed().unwrap_or_default();
-            let (mut out, mut emitted_at) = (Vec::new(), Vec::new());
+            let mut sink = Sink::new(l.clone(), |f: &Fetched| f.url.clone());
+            if let Some(wait) = hold {
+                sink = sink.holding(0, wait);
+            }
             let starts = Arc::new(std::sync::Mutex::new(Vec::new()));
             let s = starts.clone();
             let probe = Probe::new(l.clone()).with_hook(move |url: &String| {
@@ -180,13 +188,9 @@ fn fetch_sampled(
             let before = tokio::runtime::Handle::current()
                 .metrics()
                 .num_alive_tasks();
-            let result = f
-                .fetch_all(cfg, jobs, probe, client, &mut |fetched: Fetched| {
-                    l.deliver(&fetched.url);
-                    emitted_at.push(now());
-                    out.push(fetched);
-                })
-                .await;
+            let result = f.fetch_all(cfg, jobs, probe, client, &mut sink).await;
+            let emitted_at = sink.emitted_at().to_vec();
+            let out = sink.into_items();
             let alive = tokio::runtime::Handle::current()
                 .metrics()
                 .num_alive_tasks()
@@ -360,7 +364,15 @@ fn jobs_taken_ahead_fill_the_jobs_buffer(sol: &'static dyn Solution, ctx: &mut C
             })
             .collect();
         // One second in, every worker waits on its first GET and the producer on a full channel.
-        let run = fetch_sampled(ctx, f, &world, cfg, urls, Some(Duration::from_secs(1)));
+        let run = fetch_sampled(
+            ctx,
+            f,
+            &world,
+            cfg,
+            urls,
+            Some(Duration::from_secs(1)),
+            None,
+        );
         let got = run.returned(Check::BufferSize)?;
         let Some(at) = &got.sampled else {
             return Err(Failure::new(
@@ -383,6 +395,54 @@ fn jobs_taken_ahead_fill_the_jobs_buffer(sol: &'static dyn Solution, ctx: &mut C
             .hint("a bounded jobs channel of exactly cfg.pool.jobs_buffer (tokio::sync::mpsc::channel), fed by one producer task")
             },
         )?;
+    }
+    Ok(())
+}
+
+fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task03(), TASK)?;
+    for cfg in configs() {
+        let n = 3 * cfg.pool.workers + cfg.pool.results_buffer + cfg.pool.jobs_buffer;
+        let mut world = World::new();
+        let urls: Vec<String> = (0..n)
+            .map(|i| {
+                world =
+                    std::mem::take(&mut world).route("a.test", &format!("/{i}"), [Reply::ok(10)]);
+                format!("http://a.test/{i}")
+            })
+            .collect();
+        // The consumer held in its first emit for 2 s; 1 s in, the workers have filled the
+        // results channel and each waits with one more result in hand.
+        let run = fetch_sampled(
+            ctx,
+            f,
+            &world,
+            cfg,
+            urls,
+            Some(Duration::from_secs(1)),
+            Some(Duration::from_secs(2)),
+        );
+        let got = run.returned(Check::BufferSize)?;
+        let Some(at) = &got.sampled else {
+            return Err(Failure::new(
+                Check::BufferSize,
+                "the pool still running 1 s in",
+                "it had returned",
+            )
+            .into());
+        };
+        // The held emit's own result is delivered; the channel holds results_buffer more, and
+        // each worker, blocked on its send, one in hand.
+        let unread = at.finished - at.delivered;
+        let want = (cfg.pool.results_buffer + cfg.pool.workers) as u64;
+        ensure(unread == want, || {
+            Failure::new(
+                Check::BufferSize,
+                format!("with the consumer held, {want} results finished and not yet emitted (the results channel of {} full, one result in each of the {} blocked workers' hands)", cfg.pool.results_buffer, cfg.pool.workers),
+                format!("{unread} ({} finished, {} emitted)", at.finished, at.delivered),
+            )
+            .hint("a bounded results channel of exactly cfg.pool.results_buffer, read by the calling task; no list or unbounded channel in between")
+        })?;
     }
     Ok(())
 }

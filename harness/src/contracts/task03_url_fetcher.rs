@@ -6,6 +6,7 @@ use super::{PoolConfig, PoolError};
 use crate::net::HttpClient;
 use crate::probe::{Jobs, Probe};
 use crate::scenario::Task;
+use crate::sink::Sink;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -68,8 +69,8 @@ pub trait UrlFetcher: Sync {
     /// through a jobs channel of `cfg.pool.jobs_buffer`, results through a channel of
     /// `cfg.pool.results_buffer`. Each GET, body included, runs inside
     /// `probe.run_async(url, ...)` (the key is the URL as given) under `cfg.timeout`
-    /// (`tokio::time::timeout`); every URL's [`Fetched`] goes to `emit` on the calling task, in
-    /// any order, once. A failed GET (no connection, a broken one, a bad URL, the timeout) is
+    /// (`tokio::time::timeout`); every URL's [`Fetched`] goes to `emit.emit(fetched).await` on
+    /// the calling task, in any order, once. A failed GET (no connection, a broken one, a bad URL, the timeout) is
     /// logged as `tracing::warn!("URL {url}: error {err}")` and emitted with its error; a 4xx or
     /// 5xx status is a response, not an error. Latency is measured with `tokio::time::Instant`.
     ///
@@ -104,6 +105,6 @@ pub trait UrlFetcher: Sync {
         urls: Jobs<String>,
         probe: Probe<String>,
         client: HttpClient,
-        emit: &'a mut dyn FnMut(Fetched),
+        emit: &'a mut Sink<Fetched>,
     ) -> LocalFuture<'a, Result<FetchStats, PoolError>>;
 }

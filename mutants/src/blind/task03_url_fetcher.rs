@@ -15,6 +15,7 @@ use harness::contracts::task03_url_fetcher::{
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::net::{HttpClient, Page as Response};
 use harness::probe::{Jobs, Probe};
+use harness::sink::Sink;
 use harness::Check;
 use std::collections::HashSet;
 use std::future::Future;
@@ -379,7 +380,7 @@ async fn run_pool(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = (k.refuse)(&cfg, urls)?;
     let (job_tx, job_rx) = channel((k.jobs_buffer)(&cfg.pool));
@@ -404,7 +405,7 @@ async fn run_pool(
     let mut totals = Tally::default();
     while let Some(fetched) = res_rx.recv().await {
         (k.tally)(&mut totals, &fetched);
-        emit(fetched);
+        emit.emit(fetched).await;
     }
     let ended = join_all(workers).await;
     let produced = producer.await.map_err(panicked);
@@ -441,7 +442,7 @@ macro_rules! solution {
                 $urls: Jobs<String>,
                 $probe: Probe<String>,
                 $client: HttpClient,
-                $emit: &'a mut dyn FnMut(Fetched),
+                $emit: &'a mut Sink<Fetched>,
             ) -> LocalFuture<'a, Result<FetchStats, PoolError>> $body
         }
 
@@ -925,7 +926,7 @@ async fn pool_collect_then_emit(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = refuse(&cfg, urls)?;
     let (job_tx, job_rx) = channel(Some(cfg.pool.jobs_buffer));
@@ -944,7 +945,7 @@ async fn pool_collect_then_emit(
     let mut totals = Tally::default();
     for fetched in all {
         tally(&mut totals, &fetched);
-        emit(fetched);
+        emit.emit(fetched).await;
     }
     Ok(stats(&totals))
 }
@@ -969,7 +970,7 @@ async fn pool_jobs_never_closed(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = refuse(&cfg, urls)?;
     let (job_tx, job_rx) = channel(Some(cfg.pool.jobs_buffer));
@@ -1001,7 +1002,7 @@ async fn pool_jobs_never_closed(
             Some(fetched) = res_rx.recv() => {
                 got += 1;
                 tally(&mut totals, &fetched);
-                emit(fetched);
+                emit.emit(fetched).await;
             }
         }
     }
@@ -1023,7 +1024,7 @@ async fn pool_one_task(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = refuse(&cfg, urls)?;
     let (job_tx, job_rx) = channel(Some(cfg.pool.jobs_buffer));
@@ -1045,7 +1046,7 @@ async fn pool_one_task(
     let mut totals = Tally::default();
     while let Some(fetched) = res_rx.recv().await {
         tally(&mut totals, &fetched);
-        emit(fetched);
+        emit.emit(fetched).await;
     }
     join_all(workers).await?;
     Ok(stats(&totals))
@@ -1202,7 +1203,7 @@ async fn pool_stop_when_joined(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = refuse(&cfg, urls)?;
     let (job_tx, job_rx) = channel(Some(cfg.pool.jobs_buffer));
@@ -1217,7 +1218,7 @@ async fn pool_stop_when_joined(
         tokio::select! {
             Some(fetched) = res_rx.recv() => {
                 tally(&mut totals, &fetched);
-                emit(fetched);
+                emit.emit(fetched).await;
             }
             joined = workers.join_next() => match joined {
                 Some(result) => result.map_err(panicked)?,
@@ -1247,7 +1248,7 @@ async fn pool_shared_totals(
     urls: Jobs<String>,
     probe: Probe<String>,
     client: HttpClient,
-    emit: &mut dyn FnMut(Fetched),
+    emit: &mut Sink<Fetched>,
 ) -> Result<FetchStats, PoolError> {
     let urls = refuse(&cfg, urls)?;
     let (job_tx, job_rx) = channel(Some(cfg.pool.jobs_buffer));
@@ -1273,7 +1274,7 @@ async fn pool_shared_totals(
     }
     let producer = tokio::spawn(produce(urls, job_tx));
     while let Some(fetched) = res_rx.recv().await {
-        emit(fetched);
+        emit.emit(fetched).await;
     }
     join_all(workers).await?;
     producer.await.map_err(panicked)?;
