@@ -6,8 +6,7 @@
 //! [`TICK`], a TCP socket holds 1 024 segments (its default 64 panics under a pool with
 //! unbounded requests), and the simulation ends at the scenario's virtual limit.
 
-use super::Reply;
-use super::{HttpClient, Record, World};
+use super::{HttpClient, Record, Reply, World};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
