@@ -8,7 +8,7 @@
 use harness::contracts::task03_url_fetcher::{FetchConfig, FetchStats, Fetched, UrlFetcher, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::ledger::Ledger;
-use harness::net::sim::{self, Ended, TICK};
+use harness::net::sim::{self, Ended, LATENCY, TICK};
 use harness::net::{Record, Reply, World};
 use harness::probe::{Jobs, Probe};
 use harness::scenario::attempted;
@@ -34,9 +34,10 @@ fn configs() -> [FetchConfig; 2] {
     ]
 }
 
-/// How much longer than the server's own latency a GET takes on the simulated network: connect
-/// (two messages), the request, the response, one message each.
-const NETWORK: Duration = Duration::from_millis(4);
+/// How much longer than the server's own latency a GET takes on the simulated network, measured:
+/// two ticks (at 1 ms ticks it was four messages: connect twice, the request, the response; at
+/// 10 ms a tick carries more than one of them).
+const NETWORK: Duration = LATENCY.saturating_mul(2);
 /// How long a scenario's world may run before the pool is taken for hung.
 const LIMIT: Duration = Duration::from_secs(40);
 
@@ -230,8 +231,9 @@ fn scripted(
         let host = if i % 2 == 0 { "a.test" } else { "b.test" };
         let path = format!("/page/{i}");
         let status = statuses[ctx.rng.usize(..statuses.len())];
-        let reply = Reply::status(status, ctx.rng.usize(0..20_000))
-            .after(Duration::from_millis(ctx.rng.u64(0..=max_latency_ms)));
+        // Latencies in whole ticks, so every GET's time is exact on the world's clock.
+        let ticks = ctx.rng.u64(0..=max_latency_ms / TICK.as_millis() as u64) as u32;
+        let reply = Reply::status(status, ctx.rng.usize(0..20_000)).after(TICK * ticks);
         world = world.route(host, &path, [reply.clone()]);
         let url = format!("http://{host}{path}");
         replies.insert(url.clone(), reply);
@@ -534,17 +536,16 @@ fn timeout_fires_at_the_configured_time(sol: &'static dyn Solution, ctx: &mut Ct
         })?;
         let seen = run.record.seen();
         let silent = seen.iter().find(|s| s.path == "/silent");
-        // The request reaches the server 3 ms (3 messages) after the GET began; the close
-        // reaches it one message after the timeout fired.
-        let want = cfg.timeout - Duration::from_millis(2);
+        // The request reaches the server two messages after the GET began (turmoil's connect,
+        // then the request); the close reaches it one message after the timeout fired.
+        let want = cfg.timeout - LATENCY;
         let held = silent.and_then(|s| Some(s.ended? - s.started));
         ensure(
-            held.is_some_and(|h| h.abs_diff(want) <= 2 * TICK)
-                && silent.is_some_and(|s| s.abandoned),
+            held.is_some_and(|h| h.abs_diff(want) <= TICK) && silent.is_some_and(|s| s.abandoned),
             || {
                 Failure::new(
                 Check::Requirement,
-                format!("the request that never gets an answer abandoned {want:?} after it reached the server (the timeout, {:?}, less the network's 2 ms), give or take 2 ticks", cfg.timeout),
+                format!("the request that never gets an answer abandoned {want:?} after it reached the server (the timeout, {:?}, less one message's {LATENCY:?}), give or take a tick of {TICK:?}", cfg.timeout),
                 match held {
                     Some(h) => format!("the server saw it abandoned after {h:?}"),
                     None => "the server saw it still open when fetch_all returned (or never saw it)".to_owned(),
