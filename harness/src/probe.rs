@@ -168,10 +168,9 @@ impl<K: JobKey> Probe<K> {
     /// finish, and returns what `work` returned. A panic in the hook or the work propagates to
     /// the caller as it would from any job; the job then counts as started but never finished.
     pub fn run<R>(&self, key: K, work: impl FnOnce() -> R) -> R {
-        let name = |k: &K| match &self.ledger {
-            Some(l) if l.is_exact() => k.job_key(),
-            _ => String::new(),
-        };
+        // Read before recording: the key is named inside the ledger's lock.
+        let exact = self.ledger.as_ref().is_some_and(|l| l.is_exact());
+        let name = |k: &K| if exact { k.job_key() } else { String::new() };
         if let Some(ledger) = &self.ledger {
             ledger.start(&|| name(&key));
         }
