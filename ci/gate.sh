@@ -21,6 +21,9 @@ for crate in impls examples/minimal-solution; do
   if grade "$crate" --out "$out/grade/$(basename "$crate")"; then say "ok: $crate passes"
   else say "FAIL: grading $crate exited $? (want 0)"; fail=1; fi
 done
+# Task 4's second model answer (records in batches) must pass every task-4 scenario too.
+if grade impls --solution batched --only task04 --out "$out/grade/impls-batched"; then say "ok: impls --solution batched passes task 4"
+else say "FAIL: grading impls --solution batched exited $? (want 0)"; fail=1; fi
 
 rows=$(python3 -c 'import json,sys
 for m in json.load(open(sys.argv[1]))["mutants"]:

@@ -2,7 +2,8 @@
 # Regenerates REPORT.md: the conformance report of the reference solutions (every scenario, the
 # task x checklist matrix), the loom model check, the mutant -> caught-by tables (in-repo and
 # blind, with the blind set's first run and its triage), the catch rate of every mutant over 20
-# seeded runs (ci/sweep.sh), the hostile solutions (ci/hostile.sh) and the benchmarks.
+# seeded runs (ci/sweep.sh), the hostile solutions (ci/hostile.sh), the benchmarks and the
+# performance table on data of the seed's sizes (ci/perf.sh).
 # Usage: ci/report.sh            (HARNESS_SEED defaults to 1 so the report is reproducible)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,5 +17,6 @@ POOLCHECK_OUT="$out" cargo test -q -p harness --test suite --test mutants
 bash ci/loom.sh 2>&1 | grep -E '^test |^test result' > "$out/loom.txt"
 bash ci/sweep.sh 20 || true
 cargo bench -q -p benches -- --warm-up-time 1 --measurement-time 3 > "$out/bench.txt" 2>&1
+bash ci/perf.sh > "$out/perf.txt" 2>&1 && cp target/perf/perf.md "$out/perf.md"
 python3 ci/compose_report.py "$out" > REPORT.md
 echo "REPORT.md written"

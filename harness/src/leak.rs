@@ -83,7 +83,16 @@ impl Baseline {
         loop {
             let extra = self.extra();
             if extra.is_empty() {
-                return Ok(());
+                // Exited, but not joined: a worker that ran jobs after the call returned.
+                let after = ctx.work_after_return();
+                return crate::ensure(!after, || {
+                    Failure::new(
+                        Check::AllJoined,
+                        "every worker has finished its jobs before the call returned",
+                        "jobs ran after it returned (its workers exited later, on their own): the call did not wait for them",
+                    )
+                    .hint("wait for every worker (join each JoinHandle, or let a thread::scope end) before returning; a wait-group's add must happen before the worker starts, not inside it")
+                });
             }
             let expired = Instant::now() >= deadline; // real time: see above
             if expired {

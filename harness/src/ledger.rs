@@ -12,6 +12,7 @@ use crate::checklist::Check;
 use crate::timing::Deliberate;
 use crate::verdict::Failure;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -67,22 +68,42 @@ impl Snapshot {
     }
 }
 
+/// What only a lock can keep: per-job lives (exact ledgers), the workers, the late events.
 #[derive(Default)]
-struct State {
-    snap: Snapshot,
+struct Slow {
     /// Per-job lives, kept only when the ledger is exact (large inputs count without them).
     lives: Option<BTreeMap<String, Life>>,
-    /// Bumped on every event: the watchdog and `settle` read progress from it.
-    version: u64,
-    last_event: Option<Instant>,
     /// The OS threads that started a job: the pool's workers, by thread id.
     workers: BTreeSet<u64>,
+    /// Events after [`Ledger::close`], the first few.
+    after_close: Vec<String>,
 }
 
 /// The record of one scenario's jobs. Cheap to share: wrap it in an `Arc`.
+///
+/// Built for the cost budget of a probe that runs around every job: an event on a counting
+/// ledger is one atomic addition (and a few reads), with no lock, no clock read and no wake-up
+/// unless a scenario is waiting on the ledger; progress is the sum of the counters, the jobs in
+/// flight the started less the finished. The lock is taken only to keep an exact ledger's per-job
+/// lives, the first time a thread starts a job, and for events after the close.
 pub struct Ledger {
     label: String,
-    state: Mutex<State>,
+    /// Unique per ledger: how a thread remembers it has registered as a worker here.
+    id: u64,
+    exact: bool,
+    taken: AtomicU64,
+    started: AtomicU64,
+    finished: AtomicU64,
+    delivered: AtomicU64,
+    peak_in_flight: AtomicU64,
+    closed: AtomicBool,
+    exhausted: AtomicBool,
+    delivering: AtomicBool,
+    /// `u64::MAX` until the scenario says how many jobs the input holds.
+    expected: AtomicU64,
+    slow: Mutex<Slow>,
+    /// Scenarios blocked in [`Ledger::wait_for`]: events wake them only when there are some.
+    waiters: AtomicUsize,
     changed: Condvar,
     /// The watching scenario's deliberate-wait marks, set when the scenario registers the ledger.
     watch: OnceLock<Deliberate>,
@@ -94,6 +115,12 @@ enum Event {
     Start,
     Finish,
     Deliver,
+}
+
+std::thread_local! {
+    /// The ledger this thread last registered with as a worker (by id): registering takes the
+    /// lock, so a worker does it once, not on every job.
+    static REGISTERED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 impl Ledger {
@@ -108,12 +135,25 @@ impl Ledger {
     }
 
     fn with_lives(label: impl Into<String>, lives: Option<BTreeMap<String, Life>>) -> Self {
+        static IDS: AtomicU64 = AtomicU64::new(1);
         Ledger {
             label: label.into(),
-            state: Mutex::new(State {
+            id: IDS.fetch_add(1, Ordering::Relaxed),
+            exact: lives.is_some(),
+            taken: AtomicU64::new(0),
+            started: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
+            delivered: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+            exhausted: AtomicBool::new(false),
+            delivering: AtomicBool::new(false),
+            expected: AtomicU64::new(u64::MAX),
+            slow: Mutex::new(Slow {
                 lives,
-                ..State::default()
+                ..Slow::default()
             }),
+            waiters: AtomicUsize::new(0),
             changed: Condvar::new(),
             watch: OnceLock::new(),
         }
@@ -134,56 +174,77 @@ impl Ledger {
     }
 
     pub fn is_exact(&self) -> bool {
-        self.lock().lives.is_some()
+        self.exact
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, Slow> {
         // A panic elsewhere (a panicking job) must not hide the record of what happened.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.slow.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn record(&self, event: Event, key: &dyn Fn() -> String) {
-        let mut st = self.lock();
-        let st = &mut *st;
-        let s = &mut st.snap;
+        const ONE: Ordering = Ordering::SeqCst;
         let name = match event {
             Event::Take => {
-                s.taken += 1;
+                self.taken.fetch_add(1, ONE);
                 "taken"
             }
             Event::Start => {
-                st.workers.insert(crate::leak::current_tid());
-                s.started += 1;
-                s.in_flight += 1;
-                s.peak_in_flight = s.peak_in_flight.max(s.in_flight);
+                self.register_worker();
+                let started = self.started.fetch_add(1, ONE) + 1;
+                // Finishes read after this start: never more than were in flight at that read,
+                // so the peak is never overstated (and exact while workers are held).
+                let now = started.saturating_sub(self.finished.load(ONE));
+                if now > self.peak_in_flight.load(ONE) {
+                    self.peak_in_flight.fetch_max(now, ONE);
+                }
                 "started"
             }
             Event::Finish => {
-                s.finished += 1;
-                s.in_flight = s.in_flight.saturating_sub(1);
+                self.finished.fetch_add(1, ONE);
                 "finished"
             }
             Event::Deliver => {
-                s.delivering = true;
-                s.delivered += 1;
+                if !self.delivering.load(ONE) {
+                    self.delivering.store(true, ONE);
+                }
+                self.delivered.fetch_add(1, ONE);
                 "delivered"
             }
         };
-        if s.closed && s.after_close.len() < 16 {
-            s.after_close.push(format!("job {} {name}", key()));
-        }
-        if let Some(lives) = &mut st.lives {
-            let life = lives.entry(key()).or_default();
-            match event {
-                Event::Take => life.taken += 1,
-                Event::Start => life.started += 1,
-                Event::Finish => life.finished += 1,
-                Event::Deliver => life.delivered += 1,
+        let late = self.closed.load(ONE);
+        if self.exact || late {
+            let mut slow = self.lock();
+            if late && slow.after_close.len() < 16 {
+                slow.after_close.push(format!("job {} {name}", key()));
+            }
+            if let Some(lives) = &mut slow.lives {
+                let life = lives.entry(key()).or_default();
+                match event {
+                    Event::Take => life.taken += 1,
+                    Event::Start => life.started += 1,
+                    Event::Finish => life.finished += 1,
+                    Event::Deliver => life.delivered += 1,
+                }
             }
         }
-        st.version += 1;
-        st.last_event = Some(Instant::now()); // real time: progress stamp for the watchdog
-        self.changed.notify_all();
+        self.wake();
+    }
+
+    /// Wakes the scenario's waits, if any: the waiter counts itself before it reads the counters
+    /// and the event counted before it reads the waiters (both sequentially consistent), so a
+    /// waiter either sees the event or is woken by it.
+    fn wake(&self) {
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            let _slow = self.lock();
+            self.changed.notify_all();
+        }
+    }
+
+    fn register_worker(&self) {
+        if REGISTERED.with(|r| r.replace(self.id)) != self.id {
+            self.lock().workers.insert(crate::leak::current_tid());
+        }
     }
 
     pub(crate) fn take(&self, key: &dyn Fn() -> String) {
@@ -202,19 +263,20 @@ impl Ledger {
 
     /// The job source is empty: called by [`crate::probe::Jobs`] when it returns `None`.
     pub(crate) fn exhaust(&self) {
-        self.lock().snap.exhausted = true;
+        self.exhausted.store(true, Ordering::SeqCst);
+        self.wake();
     }
 
     /// Tells the ledger how many jobs the input holds, for inputs a solution reads itself (a
     /// tree, a file): a hang with every one of them done is then told from a stuck job.
     pub fn expect(&self, jobs: u64) {
-        self.lock().snap.expected = Some(jobs);
+        self.expected.store(jobs, Ordering::SeqCst);
     }
 
     /// Says the scenario reads results through this ledger ([`Ledger::deliver`]) before the first
     /// one arrives, so a pool that hangs before delivering any is seen with results unread.
     pub fn reads_results(&self) {
-        self.lock().snap.delivering = true;
+        self.delivering.store(true, Ordering::SeqCst);
     }
 
     /// The threads that started a job (the pool's workers), by thread id.
@@ -266,11 +328,36 @@ impl Ledger {
 
     /// The results stream has ended (the solution returned): anything after this is a defect.
     pub fn close(&self) {
-        self.lock().snap.closed = true;
+        self.closed.store(true, Ordering::SeqCst);
     }
 
+    /// The counters now. Read from the last event of a job's life to the first (delivered before
+    /// finished before started before taken), so a snapshot taken while the pool runs never
+    /// shows a later stage ahead of an earlier one.
     pub fn snapshot(&self) -> Snapshot {
-        self.lock().snap.clone()
+        self.snapshot_with(&self.lock())
+    }
+
+    fn snapshot_with(&self, slow: &Slow) -> Snapshot {
+        const ONE: Ordering = Ordering::SeqCst;
+        let delivered = self.delivered.load(ONE);
+        let finished = self.finished.load(ONE);
+        let started = self.started.load(ONE);
+        let taken = self.taken.load(ONE);
+        let expected = self.expected.load(ONE);
+        Snapshot {
+            taken,
+            started,
+            finished,
+            delivered,
+            in_flight: started.saturating_sub(finished),
+            peak_in_flight: self.peak_in_flight.load(ONE),
+            after_close: slow.after_close.clone(),
+            closed: self.closed.load(ONE),
+            exhausted: self.exhausted.load(ONE),
+            expected: (expected != u64::MAX).then_some(expected),
+            delivering: self.delivering.load(ONE),
+        }
     }
 
     /// Every job's life, by key, if this ledger is exact.
@@ -291,12 +378,11 @@ impl Ledger {
 
     /// How many events the ledger has seen: it moves whenever the pool does.
     pub(crate) fn version(&self) -> u64 {
-        self.lock().version
-    }
-
-    /// How long since the last event, if any happened.
-    pub fn quiet_for(&self) -> Option<Duration> {
-        self.lock().last_event.map(|t| t.elapsed())
+        const ONE: Ordering = Ordering::SeqCst;
+        self.delivered.load(ONE)
+            + self.finished.load(ONE)
+            + self.started.load(ONE)
+            + self.taken.load(ONE)
     }
 
     /// Waits until no event has happened for `quiet`, so the pool has done all it can do before
@@ -307,17 +393,11 @@ impl Ledger {
     pub fn settle(&self, quiet: Duration, within: Duration) -> Snapshot {
         let _waiting = self.deliberately();
         let deadline = Instant::now() + within; // real time: settle window, see above
-        let mut st = self.lock();
         loop {
-            let seen = st.version;
-            let (next, timeout) = self
-                .changed
-                .wait_timeout(st, quiet)
-                .unwrap_or_else(|p| p.into_inner());
-            st = next;
-            let expired = Instant::now() >= deadline; // real time: settle window
-            if (timeout.timed_out() && st.version == seen) || expired {
-                return st.snap.clone();
+            let seen = self.version();
+            std::thread::sleep(quiet); // real time: the quiet window
+            if self.version() == seen || Instant::now() >= deadline {
+                return self.snapshot();
             }
         }
     }
@@ -326,19 +406,23 @@ impl Ledger {
     pub fn wait_for(&self, within: Duration, ready: impl Fn(&Snapshot) -> bool) -> Snapshot {
         let _waiting = self.deliberately();
         let deadline = Instant::now() + within; // real time: bounded wait for the pool to get going
-        let mut st = self.lock();
-        while !ready(&st.snap) {
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let mut slow = self.lock();
+        let snap = loop {
+            let snap = self.snapshot_with(&slow);
             let left = deadline.saturating_duration_since(Instant::now()); // real time: as above
-            if left.is_zero() {
-                break;
+            if ready(&snap) || left.is_zero() {
+                break snap;
             }
-            st = self
+            slow = self
                 .changed
-                .wait_timeout(st, left)
+                .wait_timeout(slow, left)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
-        }
-        st.snap.clone()
+        };
+        drop(slow);
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
+        snap
     }
 
     /// One line for a watchdog report: where the jobs stood when the scenario stopped moving.

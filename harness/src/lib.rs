@@ -21,6 +21,7 @@ pub mod probe;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod startup;
 pub mod sync;
 pub mod timing;
 pub mod verdict;

@@ -54,8 +54,72 @@ fn allowed() -> Vec<usize> {
     }
 }
 
-/// How long one perturbed section may be perturbed; the rest of it runs unperturbed.
+/// The thread that takes jobs from the source while perturbed (0: none yet, or not perturbed).
+static PRODUCER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Job events (takes, starts, finishes, deliveries) seen while the timers ran: how much of the
+/// pool's work was perturbed, so a scenario can run until enough was.
+static PERTURBED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Job events seen under perturbation so far in this process.
+pub(crate) fn perturbed_events() -> u64 {
+    PERTURBED.load(Ordering::Relaxed)
+}
+
+/// Whether a perturbed section is running.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The nice value of every perturbed thread but the producer.
+const LOW: libc::c_int = 19;
+/// The producer's: above the workers' (negative where the grader may raise priorities, as root;
+/// else the default, still above them).
+const HIGH: libc::c_int = -10;
+
+fn renice(tid: u64, nice: libc::c_int) {
+    if tid == 0 {
+        return; // 0 would mean the calling thread
+    }
+    // SAFETY: sets one thread's nice value; a refusal (no privilege) leaves it as it was.
+    unsafe { libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice) };
+}
+
+/// Called by the job source ([`crate::probe::Jobs`]) on every take. While perturbed, the thread
+/// that takes jobs (the producer) runs at a higher priority than every other thread of the pool:
+/// when a worker's receive frees a slot in a full jobs channel and wakes the blocked producer,
+/// the producer preempts that worker at once, between taking its job and whatever it does next
+/// (numbering it, counting it). A worker whose next step races another's is then caught with
+/// that step not yet taken hundreds of times a run, not by a tick's luck.
+pub(crate) fn producer_here() {
+    if !ACTIVE.load(Ordering::Relaxed) {
+        return;
+    }
+    let tid = crate::leak::current_tid();
+    if PRODUCER.swap(tid, Ordering::SeqCst) != tid {
+        renice(tid, HIGH);
+        // SAFETY: reads one thread's nice value.
+        if unsafe { libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t) } != HIGH {
+            renice(tid, 0);
+        }
+    }
+}
+
+/// How much CPU time the process may spend perturbed in one section; the rest of it runs
+/// unperturbed. CPU time, not wall time: on a loaded machine (other scenarios' children beside
+/// this one) the pool gets less of its CPU, and a wall-clock budget would perturb fewer of its
+/// jobs and catch less; in CPU time it perturbs as many jobs however loaded the machine is.
 const BUDGET: Duration = Duration::from_millis(1500);
+/// The wall-clock cap beside the budget: a pool that crawls under perturbation on a heavily
+/// loaded machine (a thread off the CPU collects its ticks and yields the moment it runs) spends
+/// little CPU, and must still never crawl into the scenario's wall-clock limit.
+const WALL_CAP: Duration = Duration::from_secs(8);
+
+/// The CPU time the whole process has used.
+fn cpu_time() -> Duration {
+    // SAFETY: reads a clock into a local.
+    unsafe {
+        let mut t: libc::timespec = std::mem::zeroed();
+        libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t);
+        Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    }
+}
 
 /// Gives every thread of the process not in `spared` a timer of its own that interrupts it
 /// every `period` or so (high-resolution, aimed at that thread: the signal lands wherever the
@@ -72,21 +136,25 @@ fn preempt(
 ) {
     let mut timers: std::collections::BTreeMap<u64, libc::timer_t> = Default::default();
     let (mut seen, mut still) = (progress(), 0u32);
-    let began = std::time::Instant::now(); // real time: the perturbation's budget
+    let began = std::time::Instant::now(); // real time: the perturbation's wall-clock cap
+    let cpu = cpu_time();
     while !stop.load(Ordering::Relaxed) {
-        // On a heavily loaded machine a thread off the CPU collects a pending tick and yields
-        // the moment it is scheduled, and the pool crawls: after its budget the perturbation
-        // stops, so a correct pool's verdict never depends on the load.
-        if began.elapsed() > BUDGET {
+        // After its budget the perturbation stops, so a correct pool's verdict never depends on
+        // the load (see BUDGET and WALL_CAP).
+        if cpu_time() - cpu > BUDGET || began.elapsed() > WALL_CAP {
             break;
         }
         let now = progress();
         still = if now == seen { still + 1 } else { 0 };
+        if !timers.is_empty() {
+            PERTURBED.fetch_add(now.saturating_sub(seen), Ordering::Relaxed);
+        }
         seen = now;
         if still >= 20 {
-            for (_, timer) in std::mem::take(&mut timers) {
+            for (tid, timer) in std::mem::take(&mut timers) {
                 // SAFETY: deletes a timer this thread created.
                 unsafe { libc::timer_delete(timer) };
+                renice(tid, 0);
             }
             std::thread::sleep(Duration::from_millis(1)); // real time: as below
             continue;
@@ -104,6 +172,9 @@ fn preempt(
         for tid in alive.difference(&spared) {
             if timers.contains_key(tid) {
                 continue;
+            }
+            if PRODUCER.load(Ordering::SeqCst) != *tid {
+                renice(*tid, LOW);
             }
             let every = period.as_nanos() as i64 / 2 + rng.i64(0..=period.as_nanos() as i64);
             // SAFETY: a POSIX timer aimed at one thread of this process, with a signal whose
@@ -130,9 +201,10 @@ fn preempt(
         }
         std::thread::sleep(Duration::from_millis(1)); // real time: how often new threads are armed
     }
-    for timer in timers.into_values() {
+    for (tid, timer) in timers {
         // SAFETY: as above.
         unsafe { libc::timer_delete(timer) };
+        renice(tid, 0);
     }
 }
 
@@ -182,7 +254,10 @@ pub(crate) fn run<R>(
     if let Some(c) = cpu {
         pin(&[c]);
     }
+    ACTIVE.store(true, Ordering::SeqCst);
     let out = f();
+    ACTIVE.store(false, Ordering::SeqCst);
+    renice(PRODUCER.swap(0, Ordering::SeqCst), 0);
 
     stop.store(true, Ordering::Relaxed);
     if let Ok(h) = preemptor {

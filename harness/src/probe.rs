@@ -54,6 +54,7 @@ impl<T> Iterator for Jobs<T> {
             return None;
         };
         ledger.take(&|| (self.key)(&item));
+        crate::perturb::producer_here();
         Some(item)
     }
 }

@@ -215,6 +215,20 @@ impl Ctx {
         crate::perturb::run(seed, period, progress, || f(self))
     }
 
+    /// Runs `f` with every thread started meanwhile held at its start until `f` returns or
+    /// [`crate::startup::MAX_HOLD`] has passed (see [`crate::startup`]); also says whether any
+    /// thread was held.
+    pub fn late_starters<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> (R, bool) {
+        crate::startup::late_starters(|| f(self))
+    }
+
+    /// How many job events (takes, starts, finishes, deliveries) ran under perturbation so far:
+    /// on a loaded machine the pool gets less of its CPU and the budget ends sooner, so a race
+    /// scenario runs its pool until enough of its work was perturbed.
+    pub fn perturbed_events(&self) -> u64 {
+        crate::perturb::perturbed_events()
+    }
+
     /// Whether any of this scenario's ledgers saw a job start or finish after its call returned.
     pub(crate) fn work_after_return(&self) -> bool {
         self.watch

@@ -97,6 +97,7 @@ pub(crate) fn guard(
         return Err(Failure::new(scenario.primary(), "the scenario starts", e.to_string()).into());
     }
     let started = Instant::now(); // real time: the watchdog's own clock, by design
+    let mut moved = (0, started);
     loop {
         match rx.recv_timeout(Duration::from_millis(20)) {
             Ok(Ok(outcome)) => return outcome,
@@ -121,7 +122,7 @@ pub(crate) fn guard(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         let total = started.elapsed();
-        let idle = idle_for(&watch, started);
+        let idle = idle_for(&watch, &mut moved);
         let deadlocked = idle >= timing::DEADLOCK && before.all_asleep();
         if deadlocked || idle >= limits.stall || total >= limits.limit {
             // The scenario may have ended while the watchdog looked: its verdict wins.
@@ -137,16 +138,18 @@ pub(crate) fn guard(
 
 /// How long since anything moved: a job event in any ledger or a new stage of the scenario. Zero
 /// while the scenario is in one of its own bounded waits.
-fn idle_for(watch: &Watch, started: Instant) -> Duration {
+///
+/// The ledgers keep no clock (an event is a few atomic additions): the watchdog notes, at each of
+/// its looks, whether their event count moved since the last one, in `moved` (count, when).
+fn idle_for(watch: &Watch, moved: &mut (u64, Instant)) -> Duration {
+    let events: u64 = watch.ledgers().iter().map(|l| l.version()).sum();
+    if events != moved.0 {
+        *moved = (events, Instant::now()); // real time: the watchdog's own clock
+    }
     if watch.deliberate.active() {
         return Duration::ZERO;
     }
-    let mut idle = started.elapsed();
-    for l in watch.ledgers() {
-        if let Some(q) = l.quiet_for() {
-            idle = idle.min(q);
-        }
-    }
+    let mut idle = moved.1.elapsed();
     if let Some(at) = watch.stage().1 {
         idle = idle.min(at.elapsed());
     }

@@ -3,6 +3,7 @@
 pub mod task01_squarer;
 pub mod task02_file_hasher;
 pub mod task04_csv_parser;
+pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 
 use harness::contracts::{CsvParser, FileHasher, Solution, Squarer, WordCounter};
@@ -30,7 +31,22 @@ impl Solution for Reference {
 
 pub static REFERENCE: Reference = Reference;
 
+/// Task 4's second model answer, records handed over in batches
+/// ([`task04_csv_parser_batched`]): `grade impls --solution batched`.
+pub struct Batched;
+
+impl Solution for Batched {
+    fn name(&self) -> &str {
+        "batched"
+    }
+    fn task04(&self) -> Option<&dyn CsvParser> {
+        Some(&task04_csv_parser_batched::Answer)
+    }
+}
+
+pub static BATCHED: Batched = Batched;
+
 /// What `grade` looks for in a solution crate: the solutions it exports, by name.
 pub fn solutions() -> Vec<&'static dyn Solution> {
-    vec![&REFERENCE]
+    vec![&REFERENCE, &BATCHED]
 }

@@ -26,7 +26,10 @@ pub struct Answer;
 /// The file's SHA-256 and length.
 fn hash_file(path: &Path) -> io::Result<([u8; 32], u64)> {
     let mut hasher = Sha256::new();
-    let bytes = io::copy(&mut File::open(path)?, &mut hasher)?;
+    // A large read buffer: `io::copy`'s 8 KiB costs a system call per 8 KiB, a tenth of the
+    // hashing time; at 256 KiB the reads vanish beside SHA-256.
+    let mut file = io::BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let bytes = io::copy(&mut file, &mut hasher)?;
     Ok((hasher.finalize().into(), bytes))
 }
 

@@ -2,12 +2,14 @@
 //!
 //! A producer thread reads records with the `csv` crate (flexible field counts, so a short or long
 //! record reaches a worker, which judges it) and sends each, numbered from 1 after the header,
-//! into a bounded jobs channel. `workers` threads parse records into [`Row`]s inside the probe's
+//! into a bounded jobs channel (crossbeam's, which many receivers share without a lock around
+//! it: sixteen workers behind one `Mutex<Receiver>` spend their time waiting for the lock). `workers` threads parse records into [`Row`]s inside the probe's
 //! bracket, catching a panicking parse so it counts as an error, and send the outcome into a
 //! bounded results channel; the calling thread counts each outcome and calls `counted()`. Memory
 //! holds the buffers' worth of records, never the file. Every thread is scoped, so all are joined
 //! before returning.
 
+use crossbeam_channel::bounded;
 use csv::{ByteRecord, ReaderBuilder};
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary, Row};
 use harness::contracts::{PoolConfig, PoolError};
@@ -17,17 +19,15 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
-use std::sync::{Arc, Mutex};
 use std::thread;
 
 pub struct Answer;
 
 /// Why a record is not a row, for the error count.
-type Parsed = Result<Row, String>;
+pub(crate) type Parsed = Result<Row, String>;
 
 /// The contract's validity rules, fields taken as written.
-fn parse(rec: &ByteRecord) -> Parsed {
+pub(crate) fn parse(rec: &ByteRecord) -> Parsed {
     let [id, name, score] = [0, 1, 2].map(|i| rec.get(i).unwrap_or_default());
     if rec.len() != 3 {
         return Err(format!("{} fields, want 3", rec.len()));
@@ -43,8 +43,32 @@ fn parse(rec: &ByteRecord) -> Parsed {
     }
 }
 
-fn io(e: impl ToString) -> PoolError {
+pub(crate) fn io(e: impl ToString) -> PoolError {
     PoolError::Io(e.to_string())
+}
+
+/// What the contract refuses before any thread starts (zero workers, a missing path, an empty
+/// file); otherwise the reader, past the header, and a record to read into.
+pub(crate) fn refuse(
+    cfg: PoolConfig,
+    path: &Path,
+) -> Result<(csv::Reader<File>, ByteRecord), PoolError> {
+    if cfg.workers == 0 {
+        return Err(PoolError::ZeroWorkers);
+    }
+    let file = File::open(path).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
+        _ => io(e),
+    })?;
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false) // read the header ourselves, to refuse an empty file
+        .flexible(true) // a record with the wrong field count is the worker's error to count
+        .from_reader(file);
+    let mut record = ByteRecord::new();
+    if !reader.read_byte_record(&mut record).map_err(io)? {
+        return Err(PoolError::EmptyInput);
+    }
+    Ok((reader, record))
 }
 
 impl CsvParser for Answer {
@@ -55,39 +79,27 @@ impl CsvParser for Answer {
         probe: Probe<u64>,
         counted: &mut dyn FnMut(),
     ) -> Result<CsvSummary, PoolError> {
-        if cfg.workers == 0 {
-            return Err(PoolError::ZeroWorkers);
-        }
-        let file = File::open(path).map_err(|e| match e.kind() {
-            ErrorKind::NotFound => PoolError::MissingPath(path.to_path_buf()),
-            _ => io(e),
-        })?;
-        let mut reader = ReaderBuilder::new()
-            .has_headers(false) // read the header ourselves, to refuse an empty file
-            .flexible(true) // a record with the wrong field count is the worker's error to count
-            .from_reader(file);
-        let mut record = ByteRecord::new();
-        if !reader.read_byte_record(&mut record).map_err(io)? {
-            return Err(PoolError::EmptyInput);
-        }
-        let (jobs_tx, jobs_rx) = sync_channel::<(u64, ByteRecord)>(cfg.jobs_buffer);
-        let (results_tx, results_rx) = sync_channel::<Parsed>(cfg.results_buffer);
-        // Shared by the workers only: if every worker is gone, sends fail and the producer stops.
-        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let (mut reader, mut record) = refuse(cfg, path)?;
+        let (jobs_tx, jobs_rx) = bounded::<(u64, ByteRecord)>(cfg.jobs_buffer);
+        let (results_tx, results_rx) = bounded::<Parsed>(cfg.results_buffer);
         thread::scope(|s| {
             for _ in 0..cfg.workers {
                 let (jobs, results, probe) = (jobs_rx.clone(), results_tx.clone(), probe.clone());
-                s.spawn(move || loop {
-                    let job = jobs.lock().unwrap().recv(); // the lock is held for the recv only
-                    let Ok((n, rec)) = job else { break }; // jobs closed: the producer is done
-                    let parsed = catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(&rec))))
-                        .unwrap_or_else(|_| Err(format!("record {n}: the parse panicked")));
-                    if results.send(parsed).is_err() {
-                        break;
+                s.spawn(move || {
+                    // Ends when the producer is done and the channel empty (jobs closed).
+                    for (n, rec) in jobs {
+                        let parsed =
+                            catch_unwind(AssertUnwindSafe(|| probe.run(n, || parse(&rec))))
+                                .unwrap_or_else(|_| Err(format!("record {n}: the parse panicked")));
+                        if results.send(parsed).is_err() {
+                            break;
+                        }
                     }
                 });
             }
-            drop((jobs_rx, results_tx)); // results close when the last worker drops its clone
+            // Only the workers hold these now: results close when the last worker drops its
+            // clone, and if every worker is gone the producer's sends fail and it stops.
+            drop((jobs_rx, results_tx));
             let producer = s.spawn(move || {
                 for n in 1.. {
                     match reader.read_byte_record(&mut record) {

@@ -33,11 +33,27 @@ fn count_file(path: &Path) -> Result<Counts, PoolError> {
         }
     };
     let mut counts = Counts::new();
+    let mut lower = String::new();
     for word in String::from_utf8_lossy(&bytes)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
-        *counts.entry(word.to_lowercase()).or_default() += 1;
+        // Most words are ASCII: lowercase them in a reused buffer, and allocate a key only for a
+        // word not seen before. Any other word takes the full Unicode rules (`to_lowercase`
+        // knows, say, a final sigma from a medial one).
+        if word.is_ascii() {
+            lower.clear();
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower = word.to_lowercase();
+        }
+        match counts.get_mut(lower.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(lower.clone(), 1);
+            }
+        }
     }
     Ok(counts)
 }

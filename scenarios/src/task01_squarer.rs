@@ -49,7 +49,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "more jobs panic than there are workers: every other square is emitted and the call returns Err(JobPanicked)",
             a_panicking_job_is_reported),
         TASK.scenario("exact_under_perturbed_schedules", &[Check::Requirement, Check::AllJoined],
-            "6 runs on one contended CPU with preemption at random points: every square once with its index, every worker joined",
+            "runs of 2 000 numbers (4 to 12, until 8 000 ran perturbed) on one contended CPU, the producer above the workers, with preemption at random points: every square once with its index, every worker joined",
             exact_under_perturbed_schedules),
         TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
             "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
@@ -345,18 +345,26 @@ fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
 
 fn exact_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
-    // Many short runs: races at start-up and shut-down, and inside the loop while every worker
-    // contends for the first jobs at once, where preemption most often splits a worker's
-    // receive from what it does next.
-    const RUNS: usize = 6;
+    // Runs long enough that preemption splits a worker's receive from what it does next many
+    // times over: the producer runs above the workers here, so a worker that frees a slot in a
+    // full jobs channel is preempted right after its receive (800 jobs caught an index taken
+    // from a shared counter 20 runs in 20, 200 jobs 12 in 20). On both pools. Races at start-up
+    // are the late-starter hold's (no_thread_outlives_the_pool).
+    // Runs until 8 000 jobs (32 000 events: taken, started, finished, delivered) ran perturbed,
+    // at least 4 and at most 12: on a loaded machine the budget perturbs fewer per run.
+    const RUNS: (usize, usize) = (4, 12);
+    const PERTURBED: u64 = 32_000;
     ctx.perturbed(|ctx| {
-        for run in 0..RUNS {
-            let size = 200;
+        for run in 0..RUNS.1 {
+            if run >= RUNS.0 && ctx.perturbed_events() >= PERTURBED {
+                break;
+            }
+            let size = 2_000;
             let input = numbers(ctx, size);
             let cfg = if run % 2 == 0 { CFG } else { OTHER };
             let ledger = ctx.counting_ledger("squares");
             let before = harness::leak::Baseline::now();
-            ctx.stage(format!("run {run} of {RUNS} on one contended CPU with preemption"));
+            ctx.stage(format!("run {run} on one contended CPU with preemption"));
             let (r, out) = run_all(sq, cfg, &ledger, input.clone(), Probe::new(ledger.clone()));
             returned("square_all", r)?;
             before.settled(ctx, harness::timing::EXIT_GRACE, Check::NoLeaks)?;
@@ -385,6 +393,13 @@ fn exact_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                 .hint("a race: the index must travel with its number through the jobs channel (no shared counter), and the consumer must read until the results channel closes (no count of live workers kept by the workers themselves)")
             })?;
         }
+        let perturbed = ctx.perturbed_events();
+        support::deciding(
+            Check::Requirement,
+            perturbed >= PERTURBED / 2,
+            &format!("at least {} job events run under perturbation", PERTURBED / 2),
+            &format!("{perturbed} in {} runs: the machine was too loaded to perturb the pool", RUNS.1),
+        )?;
         Ok(())
     })
 }

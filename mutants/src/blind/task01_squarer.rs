@@ -1619,13 +1619,4 @@ pub const RELABELLED: &[super::Relabelled] = &[
 ];
 
 /// Blind mutants of this task whose catch is measured, not required (see `super::Uncertain`).
-pub const UNCERTAIN: &[super::Uncertain] = &[
-    super::Uncertain {
-        name: "task01_squarer::blind_index_from_shared_counter",
-        why: "the index goes wrong only when preemption lands between a worker's receive and its fetch_add, a window of a few instructions; perturbed schedules make it likely, not certain",
-    },
-    super::Uncertain {
-        name: "task01_squarer::blind_wait_group_add_inside_worker",
-        why: "the caller returns early only if no worker has started within its 1 ms poll, which no harness boundary can force: thread start-up lies wholly inside the solution",
-    },
-];
+pub const UNCERTAIN: &[super::Uncertain] = &[];

@@ -1,0 +1,223 @@
+//! Late starters: a scenario can hold back every thread the solution starts, so a pool whose
+//! caller counts its workers from inside the workers ("a wait group added inside the worker",
+//! "the last one out closes" before anyone registered) shows its race on every run.
+//!
+//! Thread start-up lies wholly inside the solution, so the harness takes the one boundary it has:
+//! the child binary defines `pthread_create`, which every thread in the process (std's
+//! `thread::spawn` and `thread::scope` included) is created through. While a hold is armed, a new
+//! thread waits in the harness's trampoline before its first instruction of solution code, until
+//! the call under test returns, the caller is seen blocked (waiting on the threads it started,
+//! which cannot move), or the hold's time is up. A correct pool waits a few milliseconds longer;
+//! one that polls for its workers' own count returns before any registered, and is caught with
+//! its work done after it returned.
+//!
+//! The symbol is resolved by the static linker ahead of the C library's, and the real function is
+//! found with `dlsym(RTLD_NEXT)`. Linux and glibc only, as the rest of the suite.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+type Start = extern "C" fn(*mut libc::c_void) -> *mut libc::c_void;
+type Create = unsafe extern "C" fn(
+    *mut libc::pthread_t,
+    *const libc::pthread_attr_t,
+    Start,
+    *mut libc::c_void,
+) -> libc::c_int;
+
+/// Whether new threads are held now.
+static ARMED: AtomicBool = AtomicBool::new(false);
+/// Whether the trampoline has ever run: proof the interposition is in effect.
+static HELD: AtomicU64 = AtomicU64::new(0);
+
+struct Pending {
+    start: Start,
+    arg: *mut libc::c_void,
+    until: Instant,
+}
+
+extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
+    // SAFETY: `p` is the box `pthread_create` below leaked for this thread.
+    let Pending { start, arg, until } = *unsafe { Box::from_raw(p as *mut Pending) };
+    HELD.fetch_add(1, Ordering::SeqCst);
+    // Polled, not parked: this runs before the thread's runtime is set up. Real time: the hold
+    // is a start-up delay, never part of a verdict's timing.
+    while ARMED.load(Ordering::SeqCst) && Instant::now() < until {
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    start(arg)
+}
+
+fn real() -> Create {
+    static REAL: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let f = *REAL.get_or_init(|| {
+        // SAFETY: looks up the next definition of a C library function by a NUL-ended name.
+        let f = unsafe { libc::dlsym(libc::RTLD_NEXT, c"pthread_create".as_ptr()) };
+        assert!(
+            !f.is_null(),
+            "poolcheck: the C library's pthread_create was not found"
+        );
+        f as usize
+    });
+    // SAFETY: `f` is the C library's pthread_create, whose type this is.
+    unsafe { std::mem::transmute::<usize, Create>(f) }
+}
+
+/// Every thread of the process is created here; see the module's doc.
+///
+/// # Safety
+/// As the C library's `pthread_create`.
+#[no_mangle]
+pub unsafe extern "C" fn pthread_create(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    start: Start,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    let real = real();
+    if !ARMED.load(Ordering::SeqCst) {
+        // SAFETY: forwarded as received.
+        return unsafe { real(thread, attr, start, arg) };
+    }
+    let until = Instant::now() + MAX_HOLD;
+    let pending = Box::into_raw(Box::new(Pending { start, arg, until })) as *mut libc::c_void;
+    // SAFETY: forwarded with the trampoline, which takes back `pending`.
+    let r = unsafe { real(thread, attr, trampoline, pending) };
+    if r != 0 {
+        // SAFETY: the thread was not created, so the box is still ours.
+        drop(unsafe { Box::from_raw(pending as *mut Pending) });
+    }
+    r
+}
+
+/// The longest a new thread is held: long enough that a caller polling its workers' own count
+/// sees none of them for many polls, short enough to cost a correct pool little.
+pub const MAX_HOLD: Duration = Duration::from_millis(200);
+
+/// How long the caller must sit blocked, without a single wake-up, before the hold ends early:
+/// a caller that polls (a timed receive, a sleep loop) wakes far more often than this, and one
+/// blocked on its workers (a join, a receive until the channel closes) never wakes at all.
+const BLOCKED: Duration = Duration::from_millis(10);
+
+/// Runs `f` (the call under test) with every thread it starts held at its start until `f`
+/// returns, the calling thread has sat blocked for [`BLOCKED`] (waiting on its workers, which
+/// cannot move until released) or [`MAX_HOLD`] has passed; returns what `f` returned and whether
+/// any thread was held (a scenario relying on the hold is not deciding if none was).
+pub(crate) fn late_starters<R>(f: impl FnOnce() -> R) -> (R, bool) {
+    let before = HELD.load(Ordering::SeqCst);
+    let caller = crate::leak::current_tid();
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    // Started before the hold is armed, so it is not held itself.
+    let watcher = {
+        let done = done.clone();
+        std::thread::Builder::new()
+            .name("poolcheck-startup".into())
+            .spawn(move || release_when_blocked(caller, &done))
+            .ok()
+    };
+    ARMED.store(true, Ordering::SeqCst);
+    let disarm = Disarm;
+    let r = f();
+    drop(disarm);
+    done.store(true, Ordering::SeqCst);
+    if let Some(w) = watcher {
+        let _ = w.join();
+    }
+    (r, HELD.load(Ordering::SeqCst) > before)
+}
+
+/// Disarms the hold once `caller` has been asleep with no context switch for [`BLOCKED`].
+fn release_when_blocked(caller: u64, done: &AtomicBool) {
+    let status = format!("/proc/self/task/{caller}/status");
+    let mut last: Option<(u64, Instant)> = None;
+    while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
+        let Some((asleep, switches)) = std::fs::read_to_string(&status).ok().map(|s| parse(&s))
+        else {
+            return;
+        };
+        let now = Instant::now(); // real time: how long the caller has been blocked
+        last = match last {
+            Some((seen, since)) if asleep && seen == switches => {
+                if now - since >= BLOCKED {
+                    ARMED.store(false, Ordering::SeqCst);
+                    return;
+                }
+                Some((seen, since))
+            }
+            _ => asleep.then_some((switches, now)),
+        };
+        std::thread::sleep(Duration::from_micros(500)); // real time: as above
+    }
+}
+
+/// Whether a thread's `/proc` status says it is asleep, and its context switches so far.
+fn parse(status: &str) -> (bool, u64) {
+    let mut asleep = false;
+    let mut switches = 0;
+    for line in status.lines() {
+        if let Some(state) = line.strip_prefix("State:") {
+            asleep = state.trim_start().starts_with('S');
+        } else if let Some(n) = line
+            .strip_prefix("voluntary_ctxt_switches:")
+            .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+        {
+            switches += n.trim().parse::<u64>().unwrap_or(0);
+        }
+    }
+    (asleep, switches)
+}
+
+/// Releases every held thread, also when the call under test panics.
+struct Disarm;
+impl Drop for Disarm {
+    fn drop(&mut self) {
+        ARMED.store(false, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::{Arc, Mutex};
+
+    /// The hold is process-wide, as a scenario's child has one scenario: the tests take turns.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    #[test]
+    fn a_thread_started_under_a_polling_caller_runs_after_the_call_returns() {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let ran = Arc::new(AtomicUsize::new(0));
+        let (seen, held) = late_starters(|| {
+            let worker = ran.clone();
+            let t = std::thread::spawn(move || worker.fetch_add(1, Ordering::SeqCst));
+            // A caller that polls, as a wait-group kept inside the workers does.
+            for _ in 0..50 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            (ran.load(Ordering::SeqCst), t)
+        });
+        assert!(held, "pthread_create is not interposed: the hold never ran");
+        assert_eq!(seen.0, 0, "a held thread ran before the call returned");
+        seen.1.join().unwrap();
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_pool_that_joins_its_workers_is_released_early() {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let began = Instant::now();
+        let ((), held) = late_starters(|| {
+            std::thread::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|| ());
+                }
+            })
+        });
+        assert!(held);
+        assert!(
+            began.elapsed() < MAX_HOLD / 2,
+            "a caller blocked on its workers releases them early"
+        );
+    }
+}
