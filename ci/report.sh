@@ -17,6 +17,6 @@ POOLCHECK_OUT="$out" cargo test -q -p harness --test suite --test mutants
 bash ci/loom.sh 2>&1 | grep -E '^test |^test result' > "$out/loom.txt"
 bash ci/sweep.sh 20 || true
 cargo bench -q -p benches -- --warm-up-time 1 --measurement-time 3 > "$out/bench.txt" 2>&1
-bash ci/perf.sh > "$out/perf.txt" 2>&1 && cp target/perf/perf.md "$out/perf.md"
+bash ci/perf.sh > "$out/perf.txt" 2>&1 && cp target/perf/perf.md target/perf/perf.json "$out/"
 python3 ci/compose_report.py "$out" > REPORT.md
 echo "REPORT.md written"
