@@ -35,21 +35,19 @@ pub const BATCH: usize = 512;
 pub struct Answer;
 
 /// A count of free slots, taken in bulk and given back one at a time: one atomic operation per
-/// record, and a lock only when somebody has to wait. A waiter sleeps until `need` slots are free,
-/// so a producer that waits for a batch's worth is woken once per batch, not once per record.
+/// record, and a lock only when somebody has to wait. A waiter wakes for a single free slot
+/// (waiting for a batch's worth would leave records unread while a held worker keeps the rest).
 struct Slots {
     free: AtomicUsize,
-    need: usize,
     waiters: AtomicUsize,
     lock: Mutex<()>,
     freed: Condvar,
 }
 
 impl Slots {
-    fn new(n: usize, need: usize) -> Self {
+    fn new(n: usize) -> Self {
         Slots {
             free: AtomicUsize::new(n),
-            need: need.clamp(1, n),
             waiters: AtomicUsize::new(0),
             lock: Mutex::new(()),
             freed: Condvar::new(),
@@ -64,7 +62,7 @@ impl Slots {
         taken.map_or(0, |free| free.min(most))
     }
 
-    /// Takes up to `most` slots: at once if any is free, else once `need` are.
+    /// Takes up to `most` slots, waiting until at least one is free.
     fn take(&self, most: usize) -> usize {
         loop {
             let n = self.try_take(most);
@@ -75,7 +73,7 @@ impl Slots {
             // sees this waiter and wakes it.
             self.waiters.fetch_add(1, SeqCst);
             let mut guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-            while self.free.load(SeqCst) < self.need {
+            while self.free.load(SeqCst) == 0 {
                 guard = self.freed.wait(guard).unwrap_or_else(|p| p.into_inner());
             }
             drop(guard);
@@ -84,8 +82,8 @@ impl Slots {
     }
 
     fn give(&self, n: usize) {
-        let free = self.free.fetch_add(n, SeqCst) + n;
-        if free >= self.need && self.waiters.load(SeqCst) > 0 {
+        self.free.fetch_add(n, SeqCst);
+        if self.waiters.load(SeqCst) > 0 {
             let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
             self.freed.notify_all();
         }
@@ -102,8 +100,8 @@ impl CsvParser for Answer {
     ) -> Result<CsvSummary, PoolError> {
         let (mut reader, mut record) = refuse(cfg, path)?;
         // A zero buffer is a rendezvous: one record at a time in the hand-over.
-        let read_ahead = Slots::new(cfg.jobs_buffer.max(1), cfg.jobs_buffer / 2);
-        let unread = Slots::new(cfg.results_buffer.max(1), 1);
+        let read_ahead = Slots::new(cfg.jobs_buffer.max(1));
+        let unread = Slots::new(cfg.results_buffer.max(1));
         let (jobs_tx, jobs_rx) = unbounded::<Vec<(u64, csv::ByteRecord)>>();
         let (results_tx, results_rx) = unbounded::<Vec<Parsed>>();
         let (read_ahead, unread) = (&read_ahead, &unread);
