@@ -113,3 +113,10 @@ for path in glob.glob("target/criterion/**/new/estimates.json", recursive=True):
     rows.append((meta["full_id"], ns, rate))
 for full_id, ns, rate in sorted(rows):
     print("| `%s` | %.2f ms | %s |" % (full_id, ns / 1e6, rate))
+means = {full_id: ns for full_id, ns, _ in rows}
+nothing, counting, exact = (means.get("probe_cost/" + k) for k in ("Nothing", "Counting", "Exact"))
+if nothing and counting and exact:
+    over = 100.0 * (counting / nothing - 1)
+    print("\nThe probe's cost in this run: a counting ledger %+.1f%% over none (the goal: at most 5%%, %s)," % (over, "met" if over <= 5 else "%.1f points over" % (over - 5)))
+    print("an exact one %.1f× (it keeps every job's life by key, for small inputs only). Criterion's" % (exact / nothing))
+    print("means move by several per cent between runs on a loaded two-core machine: read them together.")
