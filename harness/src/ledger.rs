@@ -396,7 +396,8 @@ impl Ledger {
         loop {
             let seen = self.version();
             std::thread::sleep(quiet); // real time: the quiet window
-            if self.version() == seen || Instant::now() >= deadline {
+            let expired = Instant::now() >= deadline; // real time: settle window
+            if self.version() == seen || expired {
                 return self.snapshot();
             }
         }

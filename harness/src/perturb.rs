@@ -143,7 +143,8 @@ fn preempt(
     while !stop.load(Ordering::Relaxed) {
         // After its budget the perturbation stops, so a correct pool's verdict never depends on
         // the load (see BUDGET and WALL_CAP).
-        if cpu_time() - cpu > BUDGET || began.elapsed() > WALL_CAP {
+        let capped = began.elapsed() > WALL_CAP; // real time: the wall cap
+        if cpu_time() - cpu > BUDGET || capped {
             break;
         }
         let now = progress();

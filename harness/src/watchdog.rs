@@ -149,7 +149,7 @@ fn idle_for(watch: &Watch, moved: &mut (u64, Instant)) -> Duration {
     if watch.deliberate.active() {
         return Duration::ZERO;
     }
-    let mut idle = moved.1.elapsed();
+    let mut idle = moved.1.elapsed(); // real time: the watchdog's own clock
     if let Some(at) = watch.stage().1 {
         idle = idle.min(at.elapsed());
     }

@@ -43,6 +43,20 @@ pub(crate) fn parse(rec: &ByteRecord) -> Parsed {
     }
 }
 
+/// Counts one outcome: valid or an error, and a valid row's score into the histogram (the
+/// stretch; the summary starts with an empty one).
+pub(crate) fn tally(summary: &mut CsvSummary, parsed: Parsed) {
+    match parsed {
+        Ok(row) => {
+            summary.valid += 1;
+            if let Some(histogram) = &mut summary.histogram {
+                *histogram.entry(row.score / 10).or_insert(0) += 1;
+            }
+        }
+        Err(_) => summary.errors += 1,
+    }
+}
+
 pub(crate) fn io(e: impl ToString) -> PoolError {
     PoolError::Io(e.to_string())
 }
@@ -110,19 +124,14 @@ impl CsvParser for Answer {
                 }
                 Ok(())
             }); // jobs_tx drops when the producer returns: jobs close exactly once
-            let mut summary = CsvSummary::default();
-            let mut histogram = BTreeMap::new();
+            let mut summary = CsvSummary {
+                histogram: Some(BTreeMap::new()),
+                ..CsvSummary::default()
+            };
             for parsed in results_rx {
-                match parsed {
-                    Ok(row) => {
-                        summary.valid += 1;
-                        *histogram.entry(row.score / 10).or_insert(0) += 1;
-                    }
-                    Err(_) => summary.errors += 1,
-                }
+                tally(&mut summary, parsed);
                 counted();
             }
-            summary.histogram = Some(histogram);
             producer.join().expect("the producer does not panic")?;
             Ok(summary)
         })

@@ -17,7 +17,7 @@
 //! Whoever would wait for a slot first hands on the batch it holds, so nobody waits on records
 //! only it can release.
 
-use crate::task04_csv_parser::{io, parse, refuse, Parsed};
+use crate::task04_csv_parser::{io, parse, refuse, tally, Parsed};
 use crossbeam_channel::unbounded;
 use harness::contracts::task04_csv_parser::{CsvParser, CsvSummary};
 use harness::contracts::{PoolConfig, PoolError};
@@ -163,22 +163,17 @@ impl CsvParser for Answer {
                 }
                 Ok(())
             });
-            let mut summary = CsvSummary::default();
-            let mut histogram = BTreeMap::new();
+            let mut summary = CsvSummary {
+                histogram: Some(BTreeMap::new()),
+                ..CsvSummary::default()
+            };
             for outcomes in results_rx {
                 for parsed in outcomes {
-                    match parsed {
-                        Ok(row) => {
-                            summary.valid += 1;
-                            *histogram.entry(row.score / 10).or_insert(0) += 1;
-                        }
-                        Err(_) => summary.errors += 1,
-                    }
+                    tally(&mut summary, parsed);
                     unread.give(1); // taken off the results, as from a channel
                     counted();
                 }
             }
-            summary.histogram = Some(histogram);
             producer.join().expect("the producer does not panic")?;
             Ok(summary)
         })
