@@ -16,6 +16,7 @@ pub mod isolate;
 pub mod leak;
 pub mod ledger;
 pub mod logs;
+pub mod pairs;
 pub mod perturb;
 pub mod probe;
 pub mod report;

@@ -31,7 +31,7 @@ extern "C" fn yield_now(_: libc::c_int) {
 }
 
 /// Pins the calling thread to the CPUs in `cpus`.
-fn pin(cpus: &[usize]) {
+pub(crate) fn pin(cpus: &[usize]) {
     // SAFETY: plain affinity calls on the calling thread.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
@@ -43,7 +43,7 @@ fn pin(cpus: &[usize]) {
 }
 
 /// The CPUs the calling thread may run on.
-fn allowed() -> Vec<usize> {
+pub(crate) fn allowed() -> Vec<usize> {
     // SAFETY: reads the calling thread's affinity.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
@@ -67,15 +67,18 @@ pub(crate) fn perturbed_events() -> u64 {
 
 /// Whether a perturbed section is running.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
-/// The nice value of every perturbed thread but the producer: the default. (19 was tried: on a
-/// loaded machine the other processes' threads then starve the pool, and too little of its work
-/// is perturbed to decide.)
-const LOW: libc::c_int = 0;
-/// The producer's: above the workers' (where the grader may raise priorities, as root; else it
-/// stays at the default and the timers alone preempt).
-const HIGH: libc::c_int = -10;
+/// The nice value of every perturbed thread but the producer: above the machine's other work, so
+/// other processes' threads on the pool's CPU (a parallel test run, a busy host) rarely run
+/// between two of the pool's, where they would separate what the perturbation brings together.
+/// (19 was tried: on a loaded machine the other processes' threads then starve the pool, and
+/// too little of its work is perturbed to decide; at the default a blind mutant escaped once
+/// with two mutants tests running at once.)
+pub(crate) const POOL_NICE: libc::c_int = -10;
+/// The producer's: above the workers'. Both where the grader may raise priorities, as root;
+/// else they stay at the default and the timers alone preempt.
+const PRODUCER_NICE: libc::c_int = -20;
 
-fn renice(tid: u64, nice: libc::c_int) {
+pub(crate) fn renice(tid: u64, nice: libc::c_int) {
     if tid == 0 {
         return; // 0 would mean the calling thread
     }
@@ -95,9 +98,9 @@ pub(crate) fn producer_here() {
     }
     let tid = crate::leak::current_tid();
     if PRODUCER.swap(tid, Ordering::SeqCst) != tid {
-        renice(tid, HIGH);
+        renice(tid, PRODUCER_NICE);
         // SAFETY: reads one thread's nice value.
-        if unsafe { libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t) } != HIGH {
+        if unsafe { libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t) } != PRODUCER_NICE {
             renice(tid, 0);
         }
     }
@@ -177,7 +180,7 @@ fn preempt(
                 continue;
             }
             if PRODUCER.load(Ordering::SeqCst) != *tid {
-                renice(*tid, LOW);
+                renice(*tid, POOL_NICE);
             }
             let every = period.as_nanos() as i64 / 2 + rng.i64(0..=period.as_nanos() as i64);
             // SAFETY: a POSIX timer aimed at one thread of this process, with a signal whose

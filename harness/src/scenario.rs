@@ -38,6 +38,7 @@ impl Task {
             checks,
             about,
             body,
+            races: false,
         }
     }
 }
@@ -52,9 +53,18 @@ pub struct Scenario {
     /// What the scenario decides, in one sentence, for reports and `--list` readers.
     pub about: &'static str,
     pub body: fn(&'static dyn Solution, &mut Ctx) -> Outcome,
+    /// It repeats the pool until a race inside the solution had its chances (perturbed
+    /// schedules, paired finishes): seconds where others take milliseconds.
+    pub races: bool,
 }
 
 impl Scenario {
+    /// Marks a scenario that repeats the pool until a race had its chances ([`Scenario::races`]).
+    pub const fn races(mut self) -> Self {
+        self.races = true;
+        self
+    }
+
     /// `task01_squarer::every_square_exactly_once`: the test's name and its replay handle.
     pub fn full_name(&self) -> String {
         format!("{}::{}", self.task.id(), self.name)
@@ -74,6 +84,7 @@ impl Scenario {
             name: self.name.to_string(),
             checks: self.checks.to_vec(),
             about: self.about.to_string(),
+            races: self.races,
         }
     }
 }
@@ -87,6 +98,9 @@ pub struct ScenarioInfo {
     pub name: String,
     pub checks: Vec<Check>,
     pub about: String,
+    /// See [`Scenario::races`].
+    #[serde(default)]
+    pub races: bool,
 }
 
 impl ScenarioInfo {
@@ -220,6 +234,16 @@ impl Ctx {
     /// thread was held.
     pub fn late_starters<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> (R, bool) {
         crate::startup::late_starters(|| f(self))
+    }
+
+    /// Workers leaving their jobs two at a time, `rounds` pairs a seeded offset within `spread`
+    /// apart (see [`crate::pairs`]): install [`crate::pairs::Pairs::hook`] as a probe's `after`.
+    pub fn pairs(
+        &mut self,
+        rounds: usize,
+        spread: std::time::Duration,
+    ) -> Arc<crate::pairs::Pairs> {
+        crate::pairs::Pairs::new(&mut self.rng, rounds, spread)
     }
 
     /// How many job events (takes, starts, finishes, deliveries) ran under perturbation so far:

@@ -12,6 +12,10 @@ pub struct Failure {
     pub observed: String,
     /// Where to look in the solution, for a learner reading the failure cold.
     pub hint: Option<String>,
+    /// The run never reached what the scenario decides on (see [`Failure::undecided`]): a
+    /// failure, never a pass, but not a catch of any bug.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
 }
 
 impl Failure {
@@ -21,7 +25,15 @@ impl Failure {
             expected: expected.into(),
             observed: observed.into(),
             hint: None,
+            undecided: false,
         }
+    }
+
+    /// Marks a run that decided nothing (the pool never got into the state the scenario looks
+    /// at): it fails, but the mutants test does not count it as catching a mutant.
+    pub fn undecided(mut self) -> Self {
+        self.undecided = true;
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -195,7 +195,15 @@ fn hang(
     if !stage.is_empty() {
         observed += &format!(" while {stage}");
     }
-    for l in watch.ledgers() {
+    // The ledgers of runs still going (a scenario that repeats its pool closes each run's
+    // ledger when the call returns), else the last one.
+    let ledgers = watch.ledgers();
+    let open: Vec<_> = ledgers.iter().filter(|l| !l.snapshot().closed).collect();
+    let shown = match (open.is_empty(), ledgers.last()) {
+        (true, Some(last)) => vec![last],
+        _ => open,
+    };
+    for l in shown {
         observed += &format!("; {}", l.describe());
     }
     let grew = crate::alloc::current().saturating_sub(heap) >> 20;

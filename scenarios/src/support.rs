@@ -57,6 +57,7 @@ pub fn not_deciding(check: Check, needed: &str, saw: &str) -> Failure {
         format!("it never did ({saw}), so nothing could be decided; a run that decides nothing is not a pass"),
     )
     .hint("the pool never got into the state the scenario needs to look at: usually fewer workers than configured, or a pool that stalls before its first job")
+    .undecided()
 }
 
 /// `Ok` when the run reached the condition (`reached`), else [`not_deciding`].

@@ -50,7 +50,7 @@ pub fn scenarios() -> Vec<Scenario> {
             a_panicking_job_is_reported),
         TASK.scenario("exact_under_perturbed_schedules", &[Check::Requirement, Check::AllJoined],
             "runs of 2 000 numbers (4 to 12, until 8 000 ran perturbed) on one contended CPU, the producer above the workers, with preemption at random points: every square once with its index, every worker joined",
-            exact_under_perturbed_schedules),
+            exact_under_perturbed_schedules).races(),
         TASK.scenario("no_thread_outlives_the_pool", &[Check::NoLeaks, Check::AllJoined],
             "every thread the pool started has exited once it returned", no_thread_outlives_the_pool),
         TASK.scenario("one_slot_buffers_do_not_deadlock", &[Check::GracefulShutdown],

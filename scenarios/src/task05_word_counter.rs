@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// `want`, unless the machine has that many CPUs: then `instead` (a pool sized from the CPU
 /// count rather than the config must show).
@@ -79,6 +80,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("exact_over_repeated_runs", &[Check::Requirement, Check::AllJoined, Check::CloseOnce],
             "24 runs, each forcing one interleaving (a lone worker; the last files released together; every worker idle when the jobs channel closes): exact counts, every worker joined before the call returns, the call returns",
             exact_over_repeated_runs),
+        TASK.scenario("results_close_when_the_last_workers_finish_together", &[Check::CloseOnce, Check::Requirement],
+            "two files on three workers, runs until 2 000 of them had the two workers counting the files leave their jobs within a seeded 1.5 µs of each other once the files ran out: every run returns, with exact counts (a \"last worker out closes\" counter read and written apart misses zero and closes nothing)",
+            results_close_when_the_last_workers_finish_together).races(),
         TASK.scenario("stretch_top_ten_with_ties", &[Check::Stretch],
             "top_ten lists the ten most frequent words, ties in ascending byte order, including across 10th place",
             stretch_top_ten_with_ties),
@@ -847,6 +851,65 @@ fn exact_over_repeated_runs(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
         merged_once_per_file(&m, FILES)?;
     }
     Ok(())
+}
+
+fn results_close_when_the_last_workers_finish_together(
+    sol: &'static dyn Solution,
+    ctx: &mut Ctx,
+) -> Outcome {
+    let wc = attempted(sol.task05(), TASK)?;
+    // The third worker finds no file and leaves first; the other two race to be last. Buffers
+    // big enough that no worker waits on the consumer between its job and its exit.
+    let cfg = PoolConfig {
+        workers: apart_from_cpus(3, 4),
+        jobs_buffer: apart_from_cpus(6, 7),
+        results_buffer: apart_from_cpus(5, 7),
+    };
+    // Each run is one chance (its last two workers), so the runs are many and small. Between a
+    // job's end and a "last one out" counter lie the solution's result send (waking the
+    // consumer) and its receive of the closed jobs channel, whose microseconds of jitter decide
+    // more than the offset does: measured here, such a counter missed zero about once in 200
+    // met pairs, with offsets within 0, 1.5 or 4 µs alike, quiet or beside four CPU hogs. MEET
+    // met pairs give it some ten chances; a machine too busy to meet them in RUNS decides
+    // nothing.
+    const MEET: u64 = 2_000;
+    const RUNS: usize = 3_000;
+    let spread = Duration::from_nanos(1_500);
+    let texts = plain_texts(ctx, 2);
+    let dir = tempdir();
+    let paths = write_files(dir.path(), &texts);
+    let expected = sequential_count(texts.iter().map(String::as_str));
+    let pairs = ctx.pairs(RUNS, spread);
+    let mut met = 0;
+    for run in 0..RUNS {
+        let ledger = ctx.counting_ledger("files");
+        let probe = pairs.around(Probe::new(ledger.clone()));
+        ctx.stage(format!(
+            "run {run}: waiting for count_words to return after its last two workers left their files together"
+        ));
+        let (r, m) = count(wc, cfg, &ledger, paths.clone(), probe);
+        let got = counted(r)?;
+        let diffs = differences(&expected, &got);
+        ensure(diffs.is_empty(), || {
+            Failure::new(
+                Check::Requirement,
+                "in every run, the counts of the same 2 files",
+                format!("run {run}: {}", diffs.join("; ")),
+            )
+        })?;
+        merged_once_per_file(&m, 2)?;
+        if run % 32 == 31 {
+            met = pairs.met();
+            if met >= MEET {
+                return Ok(());
+            }
+        }
+    }
+    Err(support::not_deciding(
+        Check::CloseOnce,
+        &format!("{MEET} runs whose last two workers left their files together"),
+        &format!("{met} in {RUNS} runs: the machine kept the workers apart"),
+    ))?
 }
 
 fn stretch_top_ten_with_ties(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {

@@ -176,6 +176,7 @@ mod tests {
                 name: scenario.into(),
                 checks: vec![Check::PoolSize],
                 about: "decides <something> & more".into(),
+                races: false,
             },
             status,
             failure,
