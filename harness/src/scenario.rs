@@ -237,7 +237,7 @@ impl Ctx {
     }
 
     /// Workers leaving their jobs two at a time, `rounds` pairs a seeded offset within `spread`
-    /// apart (see [`crate::pairs`]): install [`crate::pairs::Pairs::hook`] as a probe's `after`.
+    /// apart (see [`crate::pairs`]): wrap a probe in them with [`crate::pairs::Pairs::around`].
     pub fn pairs(
         &mut self,
         rounds: usize,
