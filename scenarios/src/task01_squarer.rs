@@ -393,11 +393,14 @@ fn exact_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                 .hint("a race: the index must travel with its number through the jobs channel (no shared counter), and the consumer must read until the results channel closes (no count of live workers kept by the workers themselves)")
             })?;
         }
+        // Deciding takes a quarter of the target: 2 000 jobs, two and a half times the 800 that
+        // caught the index race every run. A correct pool behind one `Mutex<Receiver>` perturbs
+        // slowly (about 15 000 events in the CPU budget, measured in CI), and is still decided.
         let perturbed = ctx.perturbed_events();
         support::deciding(
             Check::Requirement,
-            perturbed >= PERTURBED / 2,
-            &format!("at least {} job events run under perturbation", PERTURBED / 2),
+            perturbed >= PERTURBED / 4,
+            &format!("at least {} job events run under perturbation", PERTURBED / 4),
             &format!("{perturbed} in {} runs: the machine was too loaded to perturb the pool", RUNS.1),
         )?;
         Ok(())
