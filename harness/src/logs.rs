@@ -4,11 +4,16 @@
 //! A scoped subscriber would only see the scenario's own thread, not the workers it spawns, so the
 //! capture is one process-wide subscriber writing into one buffer. Scenarios run one at a time
 //! (the runner sees to it), so the buffer belongs to the scenario running now.
+//!
+//! The crates the harness runs a world on (turmoil, hyper, tokio) log too, at trace level, a
+//! line per message with its bytes in hex: they are not the solution's logs, and are turned off
+//! at their call sites, so they cost nothing (captured, they made each network verdict megabytes).
 
 use std::fmt::{self, Write as _};
 use std::sync::{Mutex, Once};
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
+use tracing::subscriber::Interest;
+use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// One event: its level and its message with every field, as `message key=value ...`.
@@ -58,7 +63,35 @@ impl Visit for Text {
     }
 }
 
+/// The targets of the harness's own machinery, never a solution's.
+const MACHINERY: &[&str] = &[
+    "turmoil",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "tokio",
+    "mio",
+    "want",
+];
+
+fn is_machinery(meta: &Metadata<'_>) -> bool {
+    let krate = meta.target().split("::").next().unwrap_or_default();
+    MACHINERY.contains(&krate)
+}
+
 impl<S: Subscriber> Layer<S> for Capture {
+    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+        if is_machinery(meta) {
+            Interest::never()
+        } else {
+            Interest::always()
+        }
+    }
+
+    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        !is_machinery(meta)
+    }
+
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let mut text = Text(String::new());
         event.record(&mut text);
