@@ -28,18 +28,28 @@ print("passes, if its report does not blame the checklist item named here, or if
 print("none. `task01_squarer::RacyLastWorkerCloses`, a race ordinary runs almost never see, is")
 print("judged by the loom model instead. The blind mutants were written by helpers who had read only")
 print("the course and the contracts, never the scenarios or the other mutants.\n")
-first = json.load(open("ci/data/blind-first-run.json"))
-blind = [m for m in first["mutants"] if "::blind_" in m["name"]]
-ok = sum(m["caught"] and m["blamed"] for m in blind)
-wrong = [m for m in blind if m["caught"] and not m["blamed"]]
-esc = [m for m in blind if not m["caught"]]
+# One file per blind set, graded once when it arrived: tasks 1, 2, 4 and 5 together, later tasks
+# each in a file of their own.
 print("### The blind mutants' first run, before any scenario changed\n")
-print("Graded once with seed `HARNESS_SEED=%s` against the scenarios as they stood when the blind" % first["seed"])
-print("set arrived (`ci/data/blind-first-run.json`):\n")
-print("| blind mutants | caught and blamed on the writer's item | caught under another item | escaped |")
-print("|---|---|---|---|")
-print("| %d | %d (%.0f%%) | %d (%.0f%%) | %d (%.0f%%) |\n" % (len(blind), ok, 100.0 * ok / len(blind), len(wrong), 100.0 * len(wrong) / len(blind), len(esc), 100.0 * len(esc) / len(blind)))
-print("Escaped on the first run: " + ", ".join("`%s`" % m["name"] for m in esc) + ".\n")
+print("Each blind set was graded once, when it arrived, against the scenarios as they stood then")
+print("(`ci/data/blind-first-run*.json`, with each run's seed):\n")
+print("| task | blind mutants | caught and blamed on the writer's item | caught under another item | escaped |")
+print("|---|---|---|---|---|")
+escaped = []
+for path in sorted(glob.glob("ci/data/blind-first-run*.json")):
+    first = json.load(open(path))
+    by_task = {}
+    for m in first["mutants"]:
+        if "::blind_" in m["name"]:
+            by_task.setdefault(m["name"].split("::")[0], []).append(m)
+    for task, blind in sorted(by_task.items()):
+        ok = sum(m["caught"] and m["blamed"] for m in blind)
+        wrong = sum(m["caught"] and not m["blamed"] for m in blind)
+        esc = [m["name"] for m in blind if not m["caught"]]
+        escaped += esc
+        pct = lambda k: "%d (%.0f%%)" % (k, 100.0 * k / len(blind))
+        print("| %s | %d | %s | %s | %s |" % (task, len(blind), pct(ok), pct(wrong), pct(len(esc))))
+print("\nEscaped on the first run: " + ", ".join("`%s`" % n for n in escaped) + ".\n")
 print("Each was then caught by a scenario change, or relabelled or dropped at triage: tables below,")
 print("and every rate in the 20-seed sweep.\n")
 print(read("mutants.md"))

@@ -27,6 +27,9 @@ pub struct Observation {
     /// What the solution logged, one event a line.
     pub logs: Vec<String>,
     pub millis: u64,
+    /// Virtual time the scenario's simulated worlds ran, in milliseconds (0: none).
+    #[serde(default)]
+    pub simulated_ms: u64,
 }
 
 /// One scenario's result, with everything a report or a learner needs.
@@ -39,6 +42,8 @@ pub struct Verdict {
     pub logs: Vec<String>,
     pub replay: String,
     pub millis: u64,
+    #[serde(default)]
+    pub simulated_ms: u64,
 }
 
 impl Verdict {
@@ -51,6 +56,7 @@ impl Verdict {
             logs: seen.logs,
             replay,
             millis: seen.millis,
+            simulated_ms: seen.simulated_ms,
         }
     }
 
@@ -69,6 +75,7 @@ impl Verdict {
             logs: Vec::new(),
             replay,
             millis: 0,
+            simulated_ms: 0,
         }
     }
 
@@ -125,6 +132,7 @@ pub(crate) fn observe(
     sink: Option<StageSink>,
 ) -> Observation {
     logs::reset();
+    crate::net::sim::take_simulated();
     let began = Instant::now(); // real time: how long the scenario took, for reports only
     let outcome = watchdog::guard(*scenario, solution, seed, Limits::default(), sink);
     let panics = watchdog::take_panics();
@@ -145,6 +153,7 @@ pub(crate) fn observe(
         note,
         logs: logs::captured().iter().map(|e| e.to_string()).collect(),
         millis: began.elapsed().as_millis() as u64,
+        simulated_ms: crate::net::sim::take_simulated().as_millis() as u64,
     }
 }
 

@@ -144,6 +144,27 @@ pub fn markdown(run: &Run) -> String {
         );
     }
 
+    let simulated: Vec<_> = run.verdicts.iter().filter(|v| v.simulated_ms > 0).collect();
+    if !simulated.is_empty() {
+        m += "\n## Virtual time\n\nThe scenarios that run simulated worlds: the virtual time their \
+              worlds ran, the scenario's whole wall time (its process, setup included), and how many \
+              simulated seconds each wall second bought.\n\n\
+              | scenario | simulated | wall | simulated s per wall s |\n|---|---|---|---|\n";
+        for v in simulated {
+            let rate = match v.millis {
+                0 => "under 1 ms of wall time".to_string(),
+                ms => format!("{:.0}×", v.simulated_ms as f64 / ms as f64),
+            };
+            let _ = writeln!(
+                m,
+                "| {} | {:.2} s | {} ms | {rate} |",
+                code(&v.name()),
+                v.simulated_ms as f64 / 1000.0,
+                v.millis,
+            );
+        }
+    }
+
     let failed: Vec<_> = run
         .verdicts
         .iter()

@@ -184,6 +184,7 @@ mod tests {
             logs: vec!["x".repeat(600)],
             replay: format!("HARNESS_SEED=1 cargo test -- --exact task01_squarer::{scenario}"),
             millis: 12,
+            simulated_ms: 0,
         }
     }
 
