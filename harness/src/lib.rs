@@ -13,6 +13,7 @@ pub mod contracts;
 pub mod grade;
 pub mod hold;
 pub mod isolate;
+pub mod jitter;
 pub mod leak;
 pub mod ledger;
 pub mod logs;

@@ -10,6 +10,7 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task12_retry_pool;
 
 use crate::scenario::Task;
 use std::fmt;
@@ -20,6 +21,11 @@ pub use task02_file_hasher::FileHasher;
 pub use task03_url_fetcher::UrlFetcher;
 pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
+pub use task12_retry_pool::RetryPool;
+
+/// A future an async solution returns: it runs on the harness's runtime (a current-thread
+/// runtime, on virtual time in simulated scenarios), so it need not be `Send`.
+pub type LocalFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
 
 /// A solution to the course: it answers `Some` for each task it attempts. Tasks it leaves at
 /// `None` are reported as not attempted, never as failed.
@@ -49,15 +55,19 @@ pub trait Solution: Sync {
     fn task05(&self) -> Option<&dyn WordCounter> {
         None
     }
+    fn task12(&self) -> Option<&dyn RetryPool> {
+        None
+    }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 5] = [
+pub const TASKS: [Task; 6] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
     task04_csv_parser::TASK,
     task05_word_counter::TASK,
+    task12_retry_pool::TASK,
 ];
 
 /// The sizes the checklist asks to justify: workers, and the capacity of the jobs and results

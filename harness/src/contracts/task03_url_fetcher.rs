@@ -7,8 +7,6 @@ use crate::net::HttpClient;
 use crate::probe::{Jobs, Probe};
 use crate::scenario::Task;
 use crate::sink::Sink;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 pub const TASK: Task = Task {
@@ -60,9 +58,7 @@ pub struct FetchStats {
     pub error_rate: f64,
 }
 
-/// A future a solution returns: it runs on the harness's runtime (a current-thread runtime, on
-/// virtual time in simulated scenarios), so it need not be `Send`.
-pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+pub use super::LocalFuture;
 
 pub trait UrlFetcher: Sync {
     /// GETs every URL `urls` yields with `client`, on `cfg.pool.workers` tasks fed by a producer

@@ -201,7 +201,10 @@ async fn answer(
         reply.status, reply.body
     )
     .into_bytes();
-    response.resize(response.len() + reply.body, b'x');
+    match &reply.text {
+        Some(text) => response.extend_from_slice(text.as_bytes()),
+        None => response.resize(response.len() + reply.body, b'x'),
+    }
     stream.write_all(&response).await?;
     stream.flush().await
 }

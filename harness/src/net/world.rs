@@ -12,6 +12,8 @@ pub struct Reply {
     pub latency: Duration,
     /// The server holds the request open and never answers.
     pub never: bool,
+    /// What the body says; `None`: `body` bytes of filler.
+    pub text: Option<String>,
 }
 
 impl Reply {
@@ -22,6 +24,15 @@ impl Reply {
             body,
             latency: Duration::ZERO,
             never: false,
+            text: None,
+        }
+    }
+
+    /// `status` with `text` for its body, at once.
+    pub fn text(status: u16, text: &str) -> Self {
+        Reply {
+            text: Some(text.to_owned()),
+            ..Reply::status(status, text.len())
         }
     }
 

@@ -7,6 +7,7 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task12_retry_pool;
 
 use crate::Mutant;
 use harness::Check;
@@ -42,6 +43,7 @@ pub fn all() -> Vec<Mutant> {
         task03_url_fetcher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
+        task12_retry_pool::mutants(),
     ]
     .concat()
 }
@@ -54,6 +56,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task03_url_fetcher::DROPPED,
         task04_csv_parser::DROPPED,
         task05_word_counter::DROPPED,
+        task12_retry_pool::DROPPED,
     ]
     .into_iter()
     .flatten()
@@ -68,6 +71,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task03_url_fetcher::RELABELLED,
         task04_csv_parser::RELABELLED,
         task05_word_counter::RELABELLED,
+        task12_retry_pool::RELABELLED,
     ]
     .into_iter()
     .flatten()
@@ -82,6 +86,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task03_url_fetcher::UNCERTAIN,
         task04_csv_parser::UNCERTAIN,
         task05_word_counter::UNCERTAIN,
+        task12_retry_pool::UNCERTAIN,
     ]
     .into_iter()
     .flatten()
