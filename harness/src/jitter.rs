@@ -51,15 +51,24 @@ mod tests {
             let key = format!("http://a.test/{i}");
             for retry in 1..=3 {
                 let d = j.of(&key, retry);
-                assert_eq!(d, j.of(&key, retry), "jitter must be a function of key and retry");
-                assert!(d >= Duration::from_millis(10) && d <= j.max(), "{d:?} out of range");
+                assert_eq!(
+                    d,
+                    j.of(&key, retry),
+                    "jitter must be a function of key and retry"
+                );
+                assert!(
+                    d >= Duration::from_millis(10) && d <= j.max(),
+                    "{d:?} out of range"
+                );
                 seen.insert(d);
             }
         }
         assert_eq!(seen.len(), 8, "every step is used");
         assert_ne!(
             (0..20).map(|i| j.of(&i.to_string(), 1)).collect::<Vec<_>>(),
-            (0..20).map(|i| Jitter { seed: 8, ..j }.of(&i.to_string(), 1)).collect::<Vec<_>>(),
+            (0..20)
+                .map(|i| Jitter { seed: 8, ..j }.of(&i.to_string(), 1))
+                .collect::<Vec<_>>(),
             "another seed, other jitter"
         );
     }
