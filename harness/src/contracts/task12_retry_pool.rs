@@ -92,7 +92,10 @@ pub trait RetryPool: Sync {
     ///
     /// With `cfg.retry_workers == Some(n)` (the stretch), a job whose first attempt failed
     /// transiently goes to a retry pool of `n` tasks, which waits out each backoff and makes
-    /// every retry; the workers make first attempts only, so backoffs never hold them up.
+    /// every retry; the workers make first attempts only, so backoffs never hold them up. The
+    /// retry channel's size is the solution's choice (a full one may hold a worker up while
+    /// every retry task is busy), and a retry waits at least its backoff from the failure
+    /// (longer while every retry task is busy).
     /// A solution that does not attempt the stretch returns `Err(PoolError::NotAttempted)` at
     /// once when given `Some`.
     ///
@@ -110,8 +113,11 @@ pub trait RetryPool: Sync {
     /// Details the suite holds a solution to:
     /// - the jitter is the harness's: `jitter.of(url, r)` with the URL as given and `r` counted
     ///   from 1; never a random number of the solution's own;
+    /// - a number is what `str::parse::<u64>` accepts once the body (UTF-8; a body that is not
+    ///   is not a number) is trimmed of ASCII whitespace;
     /// - a 2xx whose body is not a number is permanent: the server answered, and will answer the
     ///   same again;
+    /// - a URL given twice is two jobs, each with its own attempts and outcome;
     /// - a status of 3xx or 4xx is permanent; 5xx is transient;
     /// - the suite gives this task buffers of at least 1;
     /// - no GET hangs in this task's worlds: there is no timeout to configure.

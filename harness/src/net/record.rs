@@ -61,6 +61,13 @@ impl Record {
         s.abandoned = status.is_none();
     }
 
+    /// The server closed request `i`'s connection with no response ([`super::Reply::reset`]):
+    /// ended, not abandoned.
+    pub(crate) fn reset(&self, i: usize, at: Duration) {
+        self.end(i, at, None);
+        self.inner().seen[i].abandoned = false;
+    }
+
     /// Every request seen so far, in arrival order.
     pub fn seen(&self) -> Vec<Seen> {
         self.inner().seen.clone()

@@ -191,6 +191,11 @@ async fn answer(
             return Ok(());
         }
     }
+    if reply.reset {
+        // Closed with no response: the server, not the client, gave up.
+        record.reset(i, now());
+        return Ok(());
+    }
     record.end(i, now(), Some(reply.status));
     let reason = hyper::StatusCode::from_u16(reply.status)
         .ok()
@@ -201,8 +206,8 @@ async fn answer(
         reply.status, reply.body
     )
     .into_bytes();
-    match &reply.text {
-        Some(text) => response.extend_from_slice(text.as_bytes()),
+    match &reply.content {
+        Some(bytes) => response.extend_from_slice(bytes),
         None => response.resize(response.len() + reply.body, b'x'),
     }
     stream.write_all(&response).await?;

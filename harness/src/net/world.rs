@@ -12,8 +12,10 @@ pub struct Reply {
     pub latency: Duration,
     /// The server holds the request open and never answers.
     pub never: bool,
-    /// What the body says; `None`: `body` bytes of filler.
-    pub text: Option<String>,
+    /// What the body holds; `None`: `body` bytes of filler.
+    pub content: Option<Vec<u8>>,
+    /// The server closes the connection instead of answering: the client's GET breaks.
+    pub reset: bool,
 }
 
 impl Reply {
@@ -24,15 +26,29 @@ impl Reply {
             body,
             latency: Duration::ZERO,
             never: false,
-            text: None,
+            content: None,
+            reset: false,
         }
     }
 
     /// `status` with `text` for its body, at once.
     pub fn text(status: u16, text: &str) -> Self {
+        Reply::bytes(status, text.as_bytes())
+    }
+
+    /// `status` with `bytes` for its body (UTF-8 or not), at once.
+    pub fn bytes(status: u16, bytes: &[u8]) -> Self {
         Reply {
-            text: Some(text.to_owned()),
-            ..Reply::status(status, text.len())
+            content: Some(bytes.to_vec()),
+            ..Reply::status(status, bytes.len())
+        }
+    }
+
+    /// The request is read, then the connection closed with no response: a reset.
+    pub fn reset() -> Self {
+        Reply {
+            reset: true,
+            ..Reply::ok(0)
         }
     }
 
