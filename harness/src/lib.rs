@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod sink;
 pub mod startup;
 pub mod sync;
+pub mod tasks;
 pub mod timing;
 pub mod verdict;
 pub mod watchdog;

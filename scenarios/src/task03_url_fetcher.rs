@@ -189,16 +189,10 @@ fn fetch_sampled(
                 });
             }
             let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-            let before = tokio::runtime::Handle::current()
-                .metrics()
-                .num_alive_tasks();
-            let result = f.fetch_all(cfg, jobs, probe, client, &mut sink).await;
+            let call = f.fetch_all(cfg, jobs, probe, client, &mut sink);
+            let (result, alive) = harness::tasks::alive_after(call).await;
             let emitted_at = sink.emitted_at().to_vec();
             let out = sink.into_items();
-            let alive = tokio::runtime::Handle::current()
-                .metrics()
-                .num_alive_tasks()
-                .saturating_sub(before);
             l.close();
             let started_at = std::mem::take(&mut *starts.lock().unwrap_or_else(|p| p.into_inner()));
             let sampled = sampled.lock().unwrap_or_else(|p| p.into_inner()).take();

@@ -218,14 +218,8 @@ fn fetch_held(
                 });
             }
             let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-            let alive = || {
-                tokio::runtime::Handle::current()
-                    .metrics()
-                    .num_alive_tasks()
-            };
-            let before = alive();
-            let result = f.fetch_all(cfg, jobs, client, jitter, &mut sink).await;
-            let alive = alive().saturating_sub(before);
+            let call = f.fetch_all(cfg, jobs, client, jitter, &mut sink);
+            let (result, alive) = harness::tasks::alive_after(call).await;
             l.close();
             let sampled = sampled.lock().unwrap_or_else(|p| p.into_inner()).take();
             Returned {
