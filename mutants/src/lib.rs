@@ -29,10 +29,11 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task06_cancellable_pool;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -56,6 +57,7 @@ pub struct Mutated {
     pub task03: Option<&'static dyn UrlFetcher>,
     pub task04: Option<&'static dyn CsvParser>,
     pub task05: Option<&'static dyn WordCounter>,
+    pub task06: Option<&'static dyn CancellablePool>,
     pub task12: Option<&'static dyn RetryPool>,
 }
 
@@ -67,6 +69,7 @@ impl Mutated {
         task03: None,
         task04: None,
         task05: None,
+        task06: None,
         task12: None,
     };
 }
@@ -89,6 +92,9 @@ impl Solution for Mutated {
     }
     fn task05(&self) -> Option<&dyn WordCounter> {
         self.task05
+    }
+    fn task06(&self) -> Option<&dyn CancellablePool> {
+        self.task06
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
@@ -139,6 +145,7 @@ pub fn all() -> Vec<Mutant> {
         task03_url_fetcher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
+        task06_cancellable_pool::mutants(),
         task12_retry_pool::mutants(),
         blind::all(),
     ]

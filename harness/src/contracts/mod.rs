@@ -10,6 +10,7 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task06_cancellable_pool;
 pub mod task12_retry_pool;
 
 use crate::scenario::Task;
@@ -21,6 +22,7 @@ pub use task02_file_hasher::FileHasher;
 pub use task03_url_fetcher::UrlFetcher;
 pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
+pub use task06_cancellable_pool::CancellablePool;
 pub use task12_retry_pool::RetryPool;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
@@ -55,18 +57,22 @@ pub trait Solution: Sync {
     fn task05(&self) -> Option<&dyn WordCounter> {
         None
     }
+    fn task06(&self) -> Option<&dyn CancellablePool> {
+        None
+    }
     fn task12(&self) -> Option<&dyn RetryPool> {
         None
     }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 6] = [
+pub const TASKS: [Task; 7] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
     task04_csv_parser::TASK,
     task05_word_counter::TASK,
+    task06_cancellable_pool::TASK,
     task12_retry_pool::TASK,
 ];
 

@@ -7,6 +7,7 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task06_cancellable_pool;
 pub mod task12_retry_pool;
 
 use crate::Mutant;
@@ -43,6 +44,7 @@ pub fn all() -> Vec<Mutant> {
         task03_url_fetcher::mutants(),
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
+        task06_cancellable_pool::mutants(),
         task12_retry_pool::mutants(),
     ]
     .concat()
@@ -56,6 +58,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task03_url_fetcher::DROPPED,
         task04_csv_parser::DROPPED,
         task05_word_counter::DROPPED,
+        task06_cancellable_pool::DROPPED,
         task12_retry_pool::DROPPED,
     ]
     .into_iter()
@@ -71,6 +74,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task03_url_fetcher::RELABELLED,
         task04_csv_parser::RELABELLED,
         task05_word_counter::RELABELLED,
+        task06_cancellable_pool::RELABELLED,
         task12_retry_pool::RELABELLED,
     ]
     .into_iter()
@@ -86,6 +90,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task03_url_fetcher::UNCERTAIN,
         task04_csv_parser::UNCERTAIN,
         task05_word_counter::UNCERTAIN,
+        task06_cancellable_pool::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
     ]
     .into_iter()
