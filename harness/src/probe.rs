@@ -57,7 +57,16 @@ impl<T> Iterator for Jobs<T> {
         crate::perturb::producer_here();
         Some(item)
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items.size_hint()
+    }
 }
+
+/// How many jobs are left, without taking them: exact where the contract says so (task 6's
+/// URLs: what a pool cancelled early never started). Lazy inputs of unknown length (task 4's
+/// file) do not offer it; `len()` on them panics.
+impl<T> ExactSizeIterator for Jobs<T> {}
 
 /// How a job is named in the ledger and in failure messages.
 pub trait JobKey {

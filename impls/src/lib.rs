@@ -6,10 +6,11 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
+pub mod task06_cancellable_pool;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -33,6 +34,9 @@ impl Solution for Reference {
     }
     fn task05(&self) -> Option<&dyn WordCounter> {
         Some(&task05_word_counter::Answer)
+    }
+    fn task06(&self) -> Option<&dyn CancellablePool> {
+        Some(&task06_cancellable_pool::Answer)
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)

@@ -85,7 +85,7 @@ impl UrlFetcher for Answer {
 }
 
 /// One GET, body included, inside the probe and under the timeout.
-async fn fetch(
+pub(crate) async fn fetch(
     client: &HttpClient,
     probe: &Probe<String>,
     url: &str,

@@ -7,6 +7,7 @@ pub mod task02_file_hasher;
 pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
+pub mod task06_cancellable_pool;
 pub mod task12_retry_pool;
 
 use harness::Scenario;
@@ -19,6 +20,7 @@ pub fn all() -> Vec<Scenario> {
         task03_url_fetcher::scenarios(),
         task04_csv_parser::scenarios(),
         task05_word_counter::scenarios(),
+        task06_cancellable_pool::scenarios(),
         task12_retry_pool::scenarios(),
     ]
     .concat()

@@ -75,6 +75,8 @@ pub trait CancellablePool: Sync {
     /// instant; the stats against the requests the servers answered and saw abandoned.
     ///
     /// Details the suite holds a solution to:
+    /// - `urls.len()` is how many URLs are left, without taking them (exact, and kept by a
+    ///   `Peekable`): what never started is counted from it;
     /// - a token already cancelled when the call begins: nothing is fetched, and every URL is
     ///   never started (taking one URL to see whether the input is empty is fine);
     /// - the pool's own deadline is `cfg.cancel_after`, not the seed's 10 s;

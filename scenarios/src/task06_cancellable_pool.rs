@@ -1,0 +1,597 @@
+//! Task 6, Cancellable Pool: what decides whether a solution meets it.
+//!
+//! Every scenario runs the solution against scripted servers in a turmoil world on virtual time
+//! (`harness::net::sim`, ticks of 10 ms). Every GET takes 3 s at its server, so the pool works in
+//! rounds, and no round ends within a tick of a cancellation: what happens at the cancellation is
+//! the solution's answer to it, not a coincidence. Each role is timed where it cannot fake it:
+//! the producer when it takes a URL (the harness's side of the input), the workers when a GET
+//! begins (the probe), the GETs in flight when the servers see them abandoned, the consumer when
+//! the call returns.
+
+use harness::contracts::task03_url_fetcher::Fetched;
+use harness::contracts::task06_cancellable_pool::{
+    CancelConfig, CancelStats, CancellablePool, TASK,
+};
+use harness::contracts::{PoolConfig, PoolError, Solution};
+use harness::ledger::Ledger;
+use harness::net::sim::{self, Ended, TICK};
+use harness::net::{Record, Reply, World};
+use harness::probe::{Jobs, Probe};
+use harness::scenario::attempted;
+use harness::sink::Sink;
+use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario, Stop};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// The seed's pool, and a second one where no size or duration coincides with the seed's.
+fn configs() -> [CancelConfig; 2] {
+    [
+        CancelConfig::seed(),
+        CancelConfig {
+            pool: PoolConfig {
+                workers: 5,
+                jobs_buffer: 3,
+                results_buffer: 7,
+            },
+            timeout: Duration::from_secs(4),
+            cancel_after: Duration::from_secs(7),
+        },
+    ]
+}
+
+/// How long every GET takes at its server.
+const SLOW: Duration = Duration::from_secs(3);
+/// When the caller cancels, in the scenarios where it does: mid-round for both pools.
+const CALLER_CANCELS: Duration = Duration::from_millis(4_500);
+/// How soon after the cancellation each role must have stopped: the producer's last take and
+/// the workers' last start within one tick; a GET in flight seen abandoned at its server, and
+/// the call returned, within two (the client's close takes a tick on the wire).
+const BOUND: Duration = TICK.saturating_mul(2);
+/// How long a scenario's world may run before the pool is taken for hung.
+const LIMIT: Duration = Duration::from_secs(60);
+
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        TASK.scenario("runs_to_the_end_when_never_cancelled", &[Check::Requirement],
+            "URLs that all finish before cfg.cancel_after: each emitted once with its status and body length, and the stats count every one completed",
+            runs_to_the_end_when_never_cancelled),
+        TASK.scenario("caller_cancel_stops_every_role", &[Check::CtxHonored],
+            "the caller's token cancelled at 4.5 s, mid-round: the producer takes no URL and no worker starts a GET after it, every GET in flight is abandoned at its server and the call returns within 2 ticks; reported per role",
+            caller_cancel_stops_every_role),
+        TASK.scenario("own_deadline_cancels_at_cancel_after", &[Check::CtxHonored],
+            "no cancel from the caller: the pool cancels itself at cfg.cancel_after on the runtime's clock (10 s, then 7 s), every role within its bound",
+            own_deadline_cancels_at_cancel_after),
+        TASK.scenario("already_cancelled_token_fetches_nothing", &[Check::CtxHonored],
+            "a token cancelled before the call: no request reaches a server and the call returns within 2 ticks",
+            already_cancelled_token_fetches_nothing),
+        TASK.scenario("cut_short_gets_are_not_failures", &[Check::ErrorsHandled],
+            "a refusing host fails and is logged before the cancellation; the GETs the cancellation cuts short are neither emitted nor logged as failures",
+            cut_short_gets_are_not_failures),
+        TASK.scenario("requests_in_flight_equal_the_workers", &[Check::PoolSize],
+            "40 slow URLs: the servers see exactly cfg.workers requests in flight at the peak (8, then 5), never more",
+            requests_in_flight_equal_the_workers),
+        TASK.scenario("stretch_counts_match_the_servers", &[Check::Stretch],
+            "after the caller's cancel and after the pool's own: completed = requests the servers answered, cancelled = requests they saw abandoned, never started = the rest of the input, each exact",
+            stretch_counts_match_the_servers),
+        TASK.scenario("nothing_runs_after_return", &[Check::NoLeaks, Check::AllJoined],
+            "after a cancellation, every task the solution spawned has ended when fetch_all returns, and no request is in flight at the servers",
+            nothing_runs_after_return),
+        TASK.scenario("zero_workers_is_refused", &[Check::GracefulShutdown],
+            "zero workers gets PoolError::ZeroWorkers at once, no request made", zero_workers_is_refused),
+        TASK.scenario("empty_url_list_is_refused", &[Check::GracefulShutdown],
+            "no URLs gets PoolError::EmptyInput, not a hang", empty_url_list_is_refused),
+    ]
+}
+
+/// Who cancels, and when.
+#[derive(Clone, Copy, Debug)]
+enum Cancel {
+    /// Nobody but the pool's own deadline.
+    Never,
+    /// The caller, at this instant.
+    At(Duration),
+    /// The caller, before the call.
+    Before,
+}
+
+/// What one simulated run gave.
+struct Run {
+    ended: Ended<Returned>,
+    record: Record,
+    ledger: Arc<Ledger>,
+    urls: usize,
+}
+
+/// What `fetch_all` returned and emitted, and when each role acted, on the world's clock.
+struct Returned {
+    result: Result<CancelStats, PoolError>,
+    out: Vec<Fetched>,
+    /// When each URL was taken from the input.
+    taken_at: Vec<Duration>,
+    /// When each GET's `probe.run_async` began.
+    started_at: Vec<Duration>,
+    /// Tasks the solution spawned still alive when it returned.
+    alive: usize,
+}
+
+impl Run {
+    fn returned(&self, check: Check) -> Result<(&Returned, Duration), Failure> {
+        match &self.ended {
+            Ended::Returned(r, at) => Ok((r, *at)),
+            Ended::TimedOut(limit) => {
+                let check = harness::watchdog::blame(check, &[self.ledger.snapshot()]);
+                Err(Failure::new(
+                    check,
+                    "fetch_all returns at the cancellation at the latest",
+                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
+                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
+                )
+                .hint("every wait (the producer's send, a worker's receive and GET, the consumer's receive) goes in a tokio::select! with token.cancelled(); the pool's own deadline cancels a child token at cfg.cancel_after"))
+            }
+            Ended::Failed(e) => Err(Failure::new(
+                check,
+                "the simulated world runs to the end",
+                format!("it failed: {e}"),
+            )),
+        }
+    }
+
+    /// Each role's last act against the cancellation at `c`, one line per role.
+    fn roles(&self, got: &Returned, returned: Duration, c: Duration) -> Roles {
+        let after = |d: Option<&Duration>| d.map(|d| d.saturating_sub(c));
+        let last_take = got.taken_at.iter().filter(|t| **t > c).max();
+        let last_start = got.started_at.iter().filter(|t| **t > c).max();
+        let seen = self.record.seen();
+        let in_flight: Vec<_> = seen
+            .iter()
+            .filter(|s| s.started <= c && s.ended.is_none_or(|e| e > c))
+            .collect();
+        let unabandoned = in_flight.iter().filter(|s| !s.abandoned).count();
+        let last_end = in_flight
+            .iter()
+            .map(|s| s.ended.unwrap_or(Duration::MAX))
+            .max();
+        Roles {
+            producer: after(last_take),
+            workers: after(last_start),
+            in_flight: in_flight.len(),
+            unabandoned,
+            last_end: last_end.map(|e| e.saturating_sub(c)),
+            returned: returned.saturating_sub(c),
+        }
+    }
+}
+
+/// What each role did after the cancellation: the report `ctx_honored` gives per role.
+struct Roles {
+    /// The producer's last take after it, if any.
+    producer: Option<Duration>,
+    /// The workers' last GET begun after it, if any.
+    workers: Option<Duration>,
+    /// GETs in flight at the cancellation, and how many of them were answered instead of
+    /// abandoned.
+    in_flight: usize,
+    unabandoned: usize,
+    /// When the last of them ended at its server, after the cancellation.
+    last_end: Option<Duration>,
+    /// When the call returned (the consumer stopped), after it.
+    returned: Duration,
+}
+
+impl Roles {
+    fn report(&self) -> String {
+        let late = |d: Option<Duration>| match d {
+            None => "none after it".to_string(),
+            Some(d) => format!("the last {d:?} after it"),
+        };
+        format!(
+            "producer: {} taken; workers: {} begun; GETs in flight: {} of {} abandoned, the last ended {}; consumer: returned {:?} after it",
+            late(self.producer).replace("the last", "URLs taken, the last"),
+            late(self.workers).replace("the last", "GETs begun, the last"),
+            self.in_flight - self.unabandoned,
+            self.in_flight,
+            match self.last_end {
+                Some(Duration::MAX) | None if self.in_flight > 0 => "never".to_string(),
+                Some(d) => format!("{d:?} after it"),
+                None => "(none in flight)".to_string(),
+            },
+            self.returned
+        )
+    }
+
+    /// Every role within its bound.
+    fn honoured(&self) -> bool {
+        self.producer.is_none_or(|d| d <= TICK)
+            && self.workers.is_none_or(|d| d <= TICK)
+            && self.unabandoned == 0
+            && self.last_end.is_none_or(|d| d <= BOUND)
+            && self.returned <= BOUND
+    }
+}
+
+/// Runs the solution's `fetch_all` on `n` URLs that take [`SLOW`] each, plus `extra` routes.
+fn fetch(
+    ctx: &mut Ctx,
+    f: &'static dyn CancellablePool,
+    world: World,
+    urls: Vec<String>,
+    cfg: CancelConfig,
+    cancel: Cancel,
+) -> Run {
+    let ledger = ctx.ledger("urls");
+    let record = Record::default();
+    let seed = ctx.rng.u64(..);
+    let what = format!(
+        "running fetch_all on {} URLs in a simulated world ({cfg:?}, cancel {cancel:?})",
+        urls.len()
+    );
+    ctx.stage(what.clone());
+    let (l, n) = (ledger.clone(), urls.len());
+    let ended = sim::run_watched(
+        &world,
+        seed,
+        LIMIT,
+        &record,
+        move |client| async move {
+            let now = || turmoil::sim_elapsed().unwrap_or_default();
+            let mut sink = Sink::new(l.clone(), |f: &Fetched| f.url.clone());
+            let starts = Arc::new(Mutex::new(Vec::new()));
+            let s = starts.clone();
+            let probe = Probe::new(l.clone()).with_hook(move |_: &String| {
+                s.lock().unwrap_or_else(|p| p.into_inner()).push(now());
+            });
+            let takes = Arc::new(Mutex::new(Vec::new()));
+            let t = takes.clone();
+            let urls = urls.into_iter().inspect(move |_| {
+                t.lock().unwrap_or_else(|p| p.into_inner()).push(now());
+            });
+            let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
+            let token = CancellationToken::new();
+            match cancel {
+                Cancel::Never => {}
+                Cancel::Before => token.cancel(),
+                Cancel::At(at) => {
+                    let token = token.clone();
+                    tokio::task::spawn_local(async move {
+                        tokio::time::sleep(at).await;
+                        token.cancel();
+                    });
+                }
+            }
+            let call = f.fetch_all(cfg, jobs, probe, client, token, &mut sink);
+            let (result, alive) = harness::tasks::alive_after(call).await;
+            l.close();
+            let take = |v: &Arc<Mutex<Vec<Duration>>>| {
+                std::mem::take(&mut *v.lock().unwrap_or_else(|p| p.into_inner()))
+            };
+            Returned {
+                result,
+                out: sink.into_items(),
+                taken_at: take(&takes),
+                started_at: take(&starts),
+                alive,
+            }
+        },
+        |at| ctx.stage(format!("{what}: the world at {at:?}")),
+    );
+    Run {
+        ended,
+        record,
+        ledger,
+        urls: n,
+    }
+}
+
+/// `n` URLs on `a.test`, each taking [`SLOW`] with a body of `i + 1` bytes.
+fn slow_world(n: usize) -> (World, Vec<String>) {
+    let mut world = World::new();
+    let urls = (0..n)
+        .map(|i| {
+            let path = format!("/{i}");
+            world =
+                std::mem::take(&mut world).route("a.test", &path, [Reply::ok(i + 1).after(SLOW)]);
+            format!("http://a.test{path}")
+        })
+        .collect();
+    (world, urls)
+}
+
+/// Checks every role against the cancellation at `c`, under `ctx_honored`.
+fn check_roles(run: &Run, c: Duration, who: &str) -> Outcome {
+    let (got, returned) = run.returned(Check::CtxHonored)?;
+    let roles = run.roles(got, returned, c);
+    ensure(roles.honoured(), || {
+        Failure::new(
+            Check::CtxHonored,
+            format!("after {who} at {c:?}: no URL taken and no GET begun later than a tick, every GET in flight abandoned at its server and the call returned within {BOUND:?}"),
+            roles.report(),
+        )
+        .hint("select on token.cancelled() in the producer (before taking and while sending), in each worker (while receiving, and around the GET itself: dropping the GET's future closes its connection) and in the consumer")
+    })?;
+    Ok(())
+}
+
+fn runs_to_the_end_when_never_cancelled(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    for cfg in configs() {
+        // Two rounds of GETs end well before cfg.cancel_after.
+        let n = cfg.pool.workers * 2;
+        let (world, urls) = slow_world(n);
+        let run = fetch(ctx, f, world, urls.clone(), cfg, Cancel::Never);
+        let (got, _) = run.returned(Check::Requirement)?;
+        let mut emitted: Vec<_> = got
+            .out
+            .iter()
+            .map(|f| (f.url.clone(), f.outcome.as_ref().map(|p| p.bytes).ok()))
+            .collect();
+        emitted.sort();
+        let mut want: Vec<_> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.clone(), Some(i + 1)))
+            .collect();
+        want.sort();
+        ensure(emitted == want, || {
+            Failure::new(
+                Check::Requirement,
+                format!(
+                    "all {n} URLs emitted once with their body lengths (nothing cancels this run)"
+                ),
+                format!(
+                    "{} emitted: {:?}",
+                    emitted.len(),
+                    emitted.iter().take(4).collect::<Vec<_>>()
+                ),
+            )
+            .hint("with no cancellation the pool is task 3's: every URL fetched and emitted")
+        })?;
+        if let Ok(stats) = &got.result {
+            let want = CancelStats {
+                completed: n,
+                ..CancelStats::default()
+            };
+            ensure(*stats == want, || {
+                Failure::new(
+                    Check::Requirement,
+                    format!("{want:?}: nothing was cancelled"),
+                    format!("{stats:?}"),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn caller_cancel_stops_every_role(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    for cfg in configs() {
+        let (world, urls) = slow_world(40);
+        let run = fetch(ctx, f, world, urls, cfg, Cancel::At(CALLER_CANCELS));
+        check_roles(&run, CALLER_CANCELS, "the caller's cancel")?;
+    }
+    Ok(())
+}
+
+fn own_deadline_cancels_at_cancel_after(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    for cfg in configs() {
+        let (world, urls) = slow_world(60);
+        let run = fetch(ctx, f, world, urls, cfg, Cancel::Never);
+        check_roles(
+            &run,
+            cfg.cancel_after,
+            "the pool's own deadline (cfg.cancel_after)",
+        )?;
+        // Cancelled, not finished early: GETs were in flight at the deadline.
+        let (got, returned) = run.returned(Check::CtxHonored)?;
+        let roles = run.roles(got, returned, cfg.cancel_after);
+        ensure(roles.in_flight > 0, || {
+            Failure::new(
+                Check::CtxHonored,
+                format!("GETs in flight at cfg.cancel_after = {:?}, cut short there", cfg.cancel_after),
+                format!("the call returned {returned:?} in, with none in flight at the deadline"),
+            )
+            .hint("the pool's own deadline is cfg.cancel_after from the call, on the runtime's clock (tokio::time::sleep)")
+        })?;
+    }
+    Ok(())
+}
+
+fn already_cancelled_token_fetches_nothing(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let (world, urls) = slow_world(20);
+    let run = fetch(ctx, f, world, urls, CancelConfig::seed(), Cancel::Before);
+    let (got, returned) = run.returned(Check::CtxHonored)?;
+    let requests = run.record.seen().len();
+    ensure(
+        requests == 0 && returned <= BOUND && got.out.is_empty(),
+        || {
+            Failure::new(
+            Check::CtxHonored,
+            format!("with the token cancelled before the call: no request, nothing emitted, the call returned within {BOUND:?}"),
+            format!("{requests} requests, {} emitted, returned at {returned:?}", got.out.len()),
+        )
+        .hint("check token.is_cancelled() before taking a URL and before each GET, not only while waiting")
+        },
+    )?;
+    Ok(())
+}
+
+fn cut_short_gets_are_not_failures(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let cfg = configs()[1];
+    let (world, mut urls) = slow_world(30);
+    let world = world.refusing("down.test");
+    urls.insert(0, "http://down.test/x".to_owned());
+    let run = fetch(ctx, f, world, urls, cfg, Cancel::At(CALLER_CANCELS));
+    let (got, _) = run.returned(Check::ErrorsHandled)?;
+    let logged: Vec<String> = harness::logs::captured()
+        .into_iter()
+        .filter(|e| e.is_problem())
+        .map(|e| e.text)
+        .collect();
+    let refused_logged = logged
+        .iter()
+        .any(|t| t.starts_with("URL http://down.test/x: error "));
+    let cut_logged: Vec<_> = logged.iter().filter(|t| t.contains("a.test")).collect();
+    let failed_emitted: Vec<_> = got
+        .out
+        .iter()
+        .filter(|f| f.outcome.is_err() && f.url.contains("a.test"))
+        .map(|f| f.url.clone())
+        .collect();
+    ensure(
+        refused_logged && cut_logged.is_empty() && failed_emitted.is_empty(),
+        || {
+            Failure::new(
+            Check::ErrorsHandled,
+            "the refused URL logged as `URL http://down.test/x: error <err>`; no GET cut short by the cancellation logged or emitted as a failure",
+            format!("refused URL logged: {refused_logged}; cut-short GETs logged: {cut_logged:?}; emitted as failures: {failed_emitted:?}"),
+        )
+        .hint("a GET the cancellation cuts short is not an error of the URL: count it as cancelled, do not log or emit it")
+        },
+    )?;
+    Ok(())
+}
+
+fn requests_in_flight_equal_the_workers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    for cfg in configs() {
+        let (world, urls) = slow_world(40);
+        let run = fetch(ctx, f, world, urls, cfg, Cancel::At(CALLER_CANCELS));
+        run.returned(Check::PoolSize)?;
+        let peak = run.record.peak();
+        ensure(peak == cfg.pool.workers, || {
+            Failure::new(
+                Check::PoolSize,
+                format!(
+                    "exactly {} requests in flight at the peak (cfg.pool.workers)",
+                    cfg.pool.workers
+                ),
+                format!("{peak}"),
+            )
+            .hint("start exactly cfg.pool.workers worker tasks, each making one GET at a time")
+        })?;
+    }
+    Ok(())
+}
+
+fn stretch_counts_match_the_servers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let cfg = configs()[1];
+    for cancel in [Cancel::At(CALLER_CANCELS), Cancel::Never] {
+        let (world, urls) = slow_world(60);
+        let run = fetch(ctx, f, world, urls, cfg, cancel);
+        let (got, _) = run.returned(Check::Stretch)?;
+        let stats = match &got.result {
+            Err(PoolError::NotAttempted) => {
+                return Err(Stop::NotAttempted(format!(
+                    "{} returned PoolError::NotAttempted",
+                    TASK.id()
+                )))
+            }
+            Err(e) => {
+                return Err(Failure::new(
+                    Check::Stretch,
+                    "fetch_all returns Ok(stats) after a cancellation",
+                    format!("it returned Err({e:?}): {e}"),
+                )
+                .into())
+            }
+            Ok(stats) => *stats,
+        };
+        let seen = run.record.seen();
+        let answered = seen.iter().filter(|s| s.status.is_some()).count();
+        let abandoned = seen.iter().filter(|s| s.abandoned).count();
+        let want = CancelStats {
+            completed: answered,
+            cancelled: abandoned,
+            never_started: run.urls - seen.len(),
+        };
+        ensure(stats == want, || {
+            Failure::new(
+                Check::Stretch,
+                format!("{want:?}, as the servers saw it (cancel {cancel:?}; {} URLs)", run.urls),
+                format!("{stats:?}"),
+            )
+            .hint("count a GET completed when it ended, cancelled when the cancellation cut it short; never started is the input's length (urls.len() before taking any) less both")
+        })?;
+    }
+    Ok(())
+}
+
+fn nothing_runs_after_return(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let (world, urls) = slow_world(40);
+    let run = fetch(
+        ctx,
+        f,
+        world,
+        urls,
+        configs()[1],
+        Cancel::At(CALLER_CANCELS),
+    );
+    let (got, _) = run.returned(Check::AllJoined)?;
+    ensure(got.alive == 0 && run.record.in_flight() == 0, || {
+        Failure::new(
+            Check::NoLeaks,
+            "no task the solution spawned is alive when fetch_all returns, and no request is in flight",
+            format!("{} task(s) still alive; {} request(s) in flight at the servers", got.alive, run.record.in_flight()),
+        )
+        .hint("keep every task in a JoinSet and drain it after the cancellation, before returning")
+    })?;
+    Ok(())
+}
+
+fn refused(
+    sol: &'static dyn Solution,
+    ctx: &mut Ctx,
+    cfg: CancelConfig,
+    urls: Vec<String>,
+    want: PoolError,
+) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let (world, _) = slow_world(1);
+    let run = fetch(ctx, f, world, urls, cfg, Cancel::Never);
+    let (got, _) = run.returned(Check::GracefulShutdown)?;
+    let r = &got.result;
+    ensure(
+        r.as_ref().err() == Some(&want) && got.out.is_empty() && run.record.seen().is_empty(),
+        || {
+            Failure::new(
+                Check::GracefulShutdown,
+                format!("Err({want:?}) at once, nothing emitted, no request made"),
+                format!(
+                    "{r:?}, {} emitted, {} requests",
+                    got.out.len(),
+                    run.record.seen().len()
+                ),
+            )
+            .hint("check the config and the input before starting any task")
+        },
+    )?;
+    Ok(())
+}
+
+fn zero_workers_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let mut cfg = CancelConfig::seed();
+    cfg.pool.workers = 0;
+    refused(
+        sol,
+        ctx,
+        cfg,
+        vec!["http://a.test/0".to_owned()],
+        PoolError::ZeroWorkers,
+    )
+}
+
+fn empty_url_list_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    refused(
+        sol,
+        ctx,
+        CancelConfig::seed(),
+        Vec::new(),
+        PoolError::EmptyInput,
+    )
+}
