@@ -88,9 +88,11 @@ impl CancellablePool for Answer {
             let deadline = tokio::time::sleep(cfg.cancel_after);
             tokio::pin!(deadline);
             loop {
+                // biased: the cancel first, so no result is emitted after it.
                 tokio::select! {
-                    () = &mut deadline, if !token.is_cancelled() => token.cancel(),
+                    biased;
                     () = token.cancelled() => break,
+                    () = &mut deadline => token.cancel(),
                     fetched = results.recv() => match fetched {
                         Some(fetched) => emit.emit(fetched).await,
                         None => break,

@@ -57,7 +57,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "URLs that all finish before cfg.cancel_after: each emitted once with its status and body length, and the stats count every one completed",
             runs_to_the_end_when_never_cancelled),
         TASK.scenario("caller_cancel_stops_every_role", &[Check::CtxHonored],
-            "the caller's token cancelled at 4.5 s, mid-round: the producer takes no URL and no worker starts a GET after it, every GET in flight is abandoned at its server and the call returns within 2 ticks; reported per role",
+            "the caller's token cancelled at 4.5 s, mid-round: the producer takes no URL and no worker starts a GET after it, every GET in flight is abandoned at its server and the call returns within 2 ticks; then with the consumer held across the cancel and a full results channel of 24, the buffer not drained; reported per role",
             caller_cancel_stops_every_role),
         TASK.scenario("own_deadline_cancels_at_cancel_after", &[Check::CtxHonored],
             "no cancel from the caller: the pool cancels itself at cfg.cancel_after on the runtime's clock (10 s, then 7 s), every role within its bound",
@@ -65,9 +65,12 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("already_cancelled_token_fetches_nothing", &[Check::CtxHonored],
             "a token cancelled before the call: no request reaches a server and the call returns within 2 ticks",
             already_cancelled_token_fetches_nothing),
-        TASK.scenario("cut_short_gets_are_not_failures", &[Check::ErrorsHandled],
-            "a refusing host fails and is logged before the cancellation; the GETs the cancellation cuts short are neither emitted nor logged as failures",
+        TASK.scenario("cut_short_gets_are_not_failures", &[Check::ErrorsHandled, Check::Requirement],
+            "more refusals than workers and a GET that times out, before the cancellation: each emitted and logged as `URL <url>: error <err>`, every worker still fetching at the cancel; the GETs the cancellation cuts short neither emitted nor logged",
             cut_short_gets_are_not_failures),
+        TASK.scenario("results_wait_in_the_results_buffer", &[Check::BufferSize],
+            "with the consumer held in its first emit, exactly 1 + results_buffer + workers URLs answered (17, then 13)",
+            results_wait_in_the_results_buffer),
         TASK.scenario("requests_in_flight_equal_the_workers", &[Check::PoolSize],
             "40 slow URLs: the servers see exactly cfg.workers requests in flight at the peak (8, then 5), never more",
             requests_in_flight_equal_the_workers),
@@ -95,6 +98,10 @@ enum Cancel {
     Before,
 }
 
+/// One act of a role: when, and whether the caller's token had already fired (an act in the
+/// cancellation's own instant but after it is late too).
+type Act = (Duration, bool);
+
 /// What one simulated run gave.
 struct Run {
     ended: Ended<Returned>,
@@ -107,10 +114,12 @@ struct Run {
 struct Returned {
     result: Result<CancelStats, PoolError>,
     out: Vec<Fetched>,
-    /// When each URL was taken from the input.
-    taken_at: Vec<Duration>,
-    /// When each GET's `probe.run_async` began.
-    started_at: Vec<Duration>,
+    /// When each result was emitted.
+    emitted_at: Vec<Duration>,
+    /// When each URL was taken from the input, and whether the caller's token had fired.
+    taken_at: Vec<Act>,
+    /// When each GET's `probe.run_async` began, and whether the caller's token had fired.
+    started_at: Vec<Act>,
     /// Tasks the solution spawned still alive when it returned.
     alive: usize,
 }
@@ -120,7 +129,12 @@ impl Run {
         match &self.ended {
             Ended::Returned(r, at) => Ok((r, *at)),
             Ended::TimedOut(limit) => {
-                let check = harness::watchdog::blame(check, &[self.ledger.snapshot()]);
+                // A pool that does not stop once cancelled is the cancellation's failure, wherever
+                // its jobs stood; elsewhere, blamed as a hang is anywhere.
+                let check = match check {
+                    Check::CtxHonored => check,
+                    _ => harness::watchdog::blame(check, &[self.ledger.snapshot()]),
+                };
                 Err(Failure::new(
                     check,
                     "fetch_all returns at the cancellation at the latest",
@@ -139,9 +153,16 @@ impl Run {
 
     /// Each role's last act against the cancellation at `c`, one line per role.
     fn roles(&self, got: &Returned, returned: Duration, c: Duration) -> Roles {
-        let after = |d: Option<&Duration>| d.map(|d| d.saturating_sub(c));
-        let last_take = got.taken_at.iter().filter(|t| **t > c).max();
-        let last_start = got.started_at.iter().filter(|t| **t > c).max();
+        // Late: after the caller's token fired (seen at the act), or more than a tick after the
+        // pool's own deadline (which only the pool sees).
+        let late = |acts: &[Act]| {
+            let late: Vec<Duration> = acts
+                .iter()
+                .filter(|(t, fired)| *fired || *t > c + TICK)
+                .map(|(t, _)| t.saturating_sub(c))
+                .collect();
+            late.iter().max().map(|d| (late.len(), *d))
+        };
         let seen = self.record.seen();
         let in_flight: Vec<_> = seen
             .iter()
@@ -153,8 +174,8 @@ impl Run {
             .map(|s| s.ended.unwrap_or(Duration::MAX))
             .max();
         Roles {
-            producer: after(last_take),
-            workers: after(last_start),
+            producer: late(&got.taken_at),
+            workers: late(&got.started_at),
             in_flight: in_flight.len(),
             unabandoned,
             last_end: last_end.map(|e| e.saturating_sub(c)),
@@ -165,10 +186,10 @@ impl Run {
 
 /// What each role did after the cancellation: the report `ctx_honored` gives per role.
 struct Roles {
-    /// The producer's last take after it, if any.
-    producer: Option<Duration>,
-    /// The workers' last GET begun after it, if any.
-    workers: Option<Duration>,
+    /// URLs taken after it, and the last one's delay, if any.
+    producer: Option<(usize, Duration)>,
+    /// GETs begun after it, and the last one's delay, if any.
+    workers: Option<(usize, Duration)>,
     /// GETs in flight at the cancellation, and how many of them were answered instead of
     /// abandoned.
     in_flight: usize,
@@ -181,14 +202,14 @@ struct Roles {
 
 impl Roles {
     fn report(&self) -> String {
-        let late = |d: Option<Duration>| match d {
-            None => "none after it".to_string(),
-            Some(d) => format!("the last {d:?} after it"),
+        let late = |acts: Option<(usize, Duration)>, what: &str| match acts {
+            None => format!("no {what} after it"),
+            Some((n, d)) => format!("{n} {what} after it, the last {d:?} after it"),
         };
         format!(
-            "producer: {} taken; workers: {} begun; GETs in flight: {} of {} abandoned, the last ended {}; consumer: returned {:?} after it",
-            late(self.producer).replace("the last", "URLs taken, the last"),
-            late(self.workers).replace("the last", "GETs begun, the last"),
+            "producer: {}; workers: {}; GETs in flight: {} of {} abandoned, the last ended {}; consumer: returned {:?} after it",
+            late(self.producer, "URLs taken"),
+            late(self.workers, "GETs begun"),
             self.in_flight - self.unabandoned,
             self.in_flight,
             match self.last_end {
@@ -202,8 +223,8 @@ impl Roles {
 
     /// Every role within its bound.
     fn honoured(&self) -> bool {
-        self.producer.is_none_or(|d| d <= TICK)
-            && self.workers.is_none_or(|d| d <= TICK)
+        self.producer.is_none()
+            && self.workers.is_none()
             && self.unabandoned == 0
             && self.last_end.is_none_or(|d| d <= BOUND)
             && self.returned <= BOUND
@@ -218,6 +239,19 @@ fn fetch(
     urls: Vec<String>,
     cfg: CancelConfig,
     cancel: Cancel,
+) -> Run {
+    fetch_held(ctx, f, world, urls, cfg, cancel, None)
+}
+
+/// [`fetch`], with the consumer held inside its first emit for `hold`.
+fn fetch_held(
+    ctx: &mut Ctx,
+    f: &'static dyn CancellablePool,
+    world: World,
+    urls: Vec<String>,
+    cfg: CancelConfig,
+    cancel: Cancel,
+    hold: Option<Duration>,
 ) -> Run {
     let ledger = ctx.ledger("urls");
     let record = Record::default();
@@ -236,18 +270,23 @@ fn fetch(
         move |client| async move {
             let now = || turmoil::sim_elapsed().unwrap_or_default();
             let mut sink = Sink::new(l.clone(), |f: &Fetched| f.url.clone());
+            if let Some(wait) = hold {
+                sink = sink.holding(0, wait);
+            }
+            let token = CancellationToken::new();
             let starts = Arc::new(Mutex::new(Vec::new()));
-            let s = starts.clone();
+            let (s, fired) = (starts.clone(), token.clone());
             let probe = Probe::new(l.clone()).with_hook(move |_: &String| {
-                s.lock().unwrap_or_else(|p| p.into_inner()).push(now());
+                let act = (now(), fired.is_cancelled());
+                s.lock().unwrap_or_else(|p| p.into_inner()).push(act);
             });
             let takes = Arc::new(Mutex::new(Vec::new()));
-            let t = takes.clone();
+            let (t, fired) = (takes.clone(), token.clone());
             let urls = urls.into_iter().inspect(move |_| {
-                t.lock().unwrap_or_else(|p| p.into_inner()).push(now());
+                let act = (now(), fired.is_cancelled());
+                t.lock().unwrap_or_else(|p| p.into_inner()).push(act);
             });
             let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-            let token = CancellationToken::new();
             match cancel {
                 Cancel::Never => {}
                 Cancel::Before => token.cancel(),
@@ -262,11 +301,12 @@ fn fetch(
             let call = f.fetch_all(cfg, jobs, probe, client, token, &mut sink);
             let (result, alive) = harness::tasks::alive_after(call).await;
             l.close();
-            let take = |v: &Arc<Mutex<Vec<Duration>>>| {
+            let take = |v: &Arc<Mutex<Vec<Act>>>| {
                 std::mem::take(&mut *v.lock().unwrap_or_else(|p| p.into_inner()))
             };
             Returned {
                 result,
+                emitted_at: sink.emitted_at().to_vec(),
                 out: sink.into_items(),
                 taken_at: take(&takes),
                 started_at: take(&starts),
@@ -291,6 +331,19 @@ fn slow_world(n: usize) -> (World, Vec<String>) {
             let path = format!("/{i}");
             world =
                 std::mem::take(&mut world).route("a.test", &path, [Reply::ok(i + 1).after(SLOW)]);
+            format!("http://a.test{path}")
+        })
+        .collect();
+    (world, urls)
+}
+
+/// `n` URLs on `a.test` that answer at once, each with a body of `i + 1` bytes.
+fn fast_world(n: usize) -> (World, Vec<String>) {
+    let mut world = World::new();
+    let urls = (0..n)
+        .map(|i| {
+            let path = format!("/{i}");
+            world = std::mem::take(&mut world).route("a.test", &path, [Reply::ok(i + 1)]);
             format!("http://a.test{path}")
         })
         .collect();
@@ -370,6 +423,40 @@ fn caller_cancel_stops_every_role(sol: &'static dyn Solution, ctx: &mut Ctx) -> 
         let run = fetch(ctx, f, world, urls, cfg, Cancel::At(CALLER_CANCELS));
         check_roles(&run, CALLER_CANCELS, "the caller's cancel")?;
     }
+    // Answers at once, and the consumer held in its first emit across the cancel: the results
+    // channel full and the workers waiting on it when the token fires. Once let go, the consumer
+    // emits fewer than the buffer holds (a `select!` picks at random among ready branches, in
+    // Go as in tokio: a result ready beside the cancel may win a few times, all 24 about once
+    // in 17 million runs; a consumer that drains the buffer emits them all) and the call
+    // returns within the bound.
+    let cfg = CancelConfig {
+        pool: PoolConfig {
+            results_buffer: 24,
+            ..configs()[1].pool
+        },
+        ..configs()[1]
+    };
+    let (world, urls) = fast_world(60);
+    let (c, hold) = (Duration::from_secs(1), Duration::from_secs(2));
+    let run = fetch_held(ctx, f, world, urls, cfg, Cancel::At(c), Some(hold));
+    let (got, returned) = run.returned(Check::CtxHonored)?;
+    let roles = run.roles(got, returned, c);
+    let held_until = got.emitted_at.first().copied().unwrap_or_default() + hold;
+    let late_emits = got.emitted_at.iter().filter(|t| **t > c).count();
+    ensure(
+        roles.producer.is_none()
+            && roles.workers.is_none()
+            && late_emits < cfg.pool.results_buffer
+            && returned <= held_until + BOUND,
+        || {
+            Failure::new(
+                Check::CtxHonored,
+                format!("with the consumer held in its first emit until {held_until:?} across the caller's cancel at {c:?}: no URL taken and no GET begun after it, fewer results emitted after it than the results buffer holds (not the buffer drained), and the call returned within {BOUND:?} of the consumer's release"),
+                format!("{}; {late_emits} result(s) emitted after the cancel", roles.report()),
+            )
+            .hint("every send on the results channel selects on token.cancelled() too (a worker waiting on a full channel must see the cancel), and the consumer stops reading at the cancel")
+        },
+    )?;
     Ok(())
 }
 
@@ -404,13 +491,14 @@ fn already_cancelled_token_fetches_nothing(sol: &'static dyn Solution, ctx: &mut
     let run = fetch(ctx, f, world, urls, CancelConfig::seed(), Cancel::Before);
     let (got, returned) = run.returned(Check::CtxHonored)?;
     let requests = run.record.seen().len();
+    let begun = got.started_at.len();
     ensure(
-        requests == 0 && returned <= BOUND && got.out.is_empty(),
+        requests == 0 && begun == 0 && returned <= BOUND && got.out.is_empty(),
         || {
             Failure::new(
             Check::CtxHonored,
-            format!("with the token cancelled before the call: no request, nothing emitted, the call returned within {BOUND:?}"),
-            format!("{requests} requests, {} emitted, returned at {returned:?}", got.out.len()),
+            format!("with the token cancelled before the call: no GET begun, no request, nothing emitted, the call returned within {BOUND:?}"),
+            format!("{begun} GETs begun, {requests} requests, {} emitted, returned at {returned:?}", got.out.len()),
         )
         .hint("check token.is_cancelled() before taking a URL and before each GET, not only while waiting")
         },
@@ -421,37 +509,104 @@ fn already_cancelled_token_fetches_nothing(sol: &'static dyn Solution, ctx: &mut
 fn cut_short_gets_are_not_failures(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let f = attempted(sol.task06(), TASK)?;
     let cfg = configs()[1];
+    // More refusals than workers, and a server that never answers (its GET times out at 4 s,
+    // before the cancel at 4.5 s), ahead of slow URLs the cancel cuts short.
     let (world, mut urls) = slow_world(30);
-    let world = world.refusing("down.test");
-    urls.insert(0, "http://down.test/x".to_owned());
+    let world = world
+        .refusing("down.test")
+        .route("a.test", "/silent", [Reply::never()]);
+    let mut failing: Vec<String> = (0..cfg.pool.workers + 2)
+        .map(|i| format!("http://down.test/{i}"))
+        .collect();
+    failing.push("http://a.test/silent".to_owned());
+    urls.splice(0..0, failing.iter().cloned());
     let run = fetch(ctx, f, world, urls, cfg, Cancel::At(CALLER_CANCELS));
-    let (got, _) = run.returned(Check::ErrorsHandled)?;
+    let (got, returned) = run.returned(Check::ErrorsHandled)?;
     let logged: Vec<String> = harness::logs::captured()
         .into_iter()
         .filter(|e| e.is_problem())
         .map(|e| e.text)
         .collect();
-    let refused_logged = logged
+    for url in &failing {
+        let err = got
+            .out
+            .iter()
+            .find(|f| &f.url == url)
+            .and_then(|f| f.outcome.as_ref().err());
+        let line = err.map(|e| format!("URL {url}: error {e}"));
+        // The silent server's GET must time out at cfg.timeout, before the cancel: task 3's
+        // requirement; a refusal not reported is an error not handled.
+        let check = if url.ends_with("/silent") {
+            Check::Requirement
+        } else {
+            Check::ErrorsHandled
+        };
+        ensure(line.as_ref().is_some_and(|l| logged.contains(l)), || {
+            Failure::new(
+                check,
+                format!("{url} (refused, or timed out at cfg.timeout = {:?} before the cancel) emitted with its error and logged at warn as `URL {url}: error <the error as emitted>`", cfg.timeout),
+                format!("emitted as {err:?}; problems logged: {:?}", logged.iter().take(4).collect::<Vec<_>>()),
+            )
+            .hint("a GET that failed before the cancellation is task 3's failure: emitted and logged with its Display text; each GET under cfg.timeout")
+        })?;
+    }
+    let cut: Vec<&String> = logged
         .iter()
-        .any(|t| t.starts_with("URL http://down.test/x: error "));
-    let cut_logged: Vec<_> = logged.iter().filter(|t| t.contains("a.test")).collect();
-    let failed_emitted: Vec<_> = got
+        .filter(|t| !failing.iter().any(|u| t.contains(u.as_str())))
+        .collect();
+    let cut_emitted: Vec<_> = got
         .out
         .iter()
-        .filter(|f| f.outcome.is_err() && f.url.contains("a.test"))
+        .filter(|f| f.outcome.is_err() && !failing.contains(&f.url))
         .map(|f| f.url.clone())
         .collect();
-    ensure(
-        refused_logged && cut_logged.is_empty() && failed_emitted.is_empty(),
-        || {
-            Failure::new(
+    ensure(cut.is_empty() && cut_emitted.is_empty(), || {
+        Failure::new(
             Check::ErrorsHandled,
-            "the refused URL logged as `URL http://down.test/x: error <err>`; no GET cut short by the cancellation logged or emitted as a failure",
-            format!("refused URL logged: {refused_logged}; cut-short GETs logged: {cut_logged:?}; emitted as failures: {failed_emitted:?}"),
+            "no GET cut short by the cancellation logged or emitted as a failure",
+            format!("logged: {cut:?}; emitted as failures: {cut_emitted:?}"),
         )
         .hint("a GET the cancellation cuts short is not an error of the URL: count it as cancelled, do not log or emit it")
-        },
-    )?;
+    })?;
+    let roles = run.roles(got, returned, CALLER_CANCELS);
+    ensure(roles.in_flight == cfg.pool.workers, || {
+        Failure::new(
+            Check::ErrorsHandled,
+            format!("after {} failures, still {} GETs in flight at the cancel: no worker lost to an error", failing.len(), cfg.pool.workers),
+            format!("{} in flight", roles.in_flight),
+        )
+        .hint("a failed GET is a result like any other: the worker sends it and takes the next URL")
+    })?;
+    Ok(())
+}
+
+fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    for cfg in configs() {
+        let n = 3 * cfg.pool.workers + cfg.pool.results_buffer + cfg.pool.jobs_buffer;
+        let (world, urls) = fast_world(n);
+        // The consumer held in its first emit for 2 s; 1 s in, the workers have filled the
+        // results channel and each waits with one more result in hand, so the servers have
+        // answered exactly the held one, the channel's and the workers'.
+        let hold = Some(Duration::from_secs(2));
+        let run = fetch_held(ctx, f, world, urls, cfg, Cancel::Never, hold);
+        run.returned(Check::BufferSize)?;
+        let answered = run
+            .record
+            .seen()
+            .iter()
+            .filter(|s| s.ended.is_some_and(|e| e < Duration::from_secs(1)))
+            .count();
+        let want = 1 + cfg.pool.results_buffer + cfg.pool.workers;
+        ensure(answered == want, || {
+            Failure::new(
+                Check::BufferSize,
+                format!("with the consumer held in its first emit, {want} URLs answered: the held one, the results channel of {} full, one in each of the {} blocked workers' hands", cfg.pool.results_buffer, cfg.pool.workers),
+                format!("{answered}"),
+            )
+            .hint("a bounded results channel of exactly cfg.pool.results_buffer, read by the calling task")
+        })?;
+    }
     Ok(())
 }
 
@@ -480,8 +635,14 @@ fn requests_in_flight_equal_the_workers(sol: &'static dyn Solution, ctx: &mut Ct
 fn stretch_counts_match_the_servers(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let f = attempted(sol.task06(), TASK)?;
     let cfg = configs()[1];
+    // Three URLs refused at once first: failures completed before any cancel.
+    const REFUSED: usize = 3;
     for cancel in [Cancel::At(CALLER_CANCELS), Cancel::Never] {
-        let (world, urls) = slow_world(60);
+        let (world, mut urls) = slow_world(60);
+        let world = world.refusing("down.test");
+        for i in 0..REFUSED {
+            urls.insert(0, format!("http://down.test/{i}"));
+        }
         let run = fetch(ctx, f, world, urls, cfg, cancel);
         let (got, _) = run.returned(Check::Stretch)?;
         let stats = match &got.result {
@@ -505,17 +666,17 @@ fn stretch_counts_match_the_servers(sol: &'static dyn Solution, ctx: &mut Ctx) -
         let answered = seen.iter().filter(|s| s.status.is_some()).count();
         let abandoned = seen.iter().filter(|s| s.abandoned).count();
         let want = CancelStats {
-            completed: answered,
+            completed: answered + REFUSED,
             cancelled: abandoned,
-            never_started: run.urls - seen.len(),
+            never_started: run.urls - seen.len() - REFUSED,
         };
         ensure(stats == want, || {
             Failure::new(
                 Check::Stretch,
-                format!("{want:?}, as the servers saw it (cancel {cancel:?}; {} URLs)", run.urls),
+                format!("{want:?}, as the servers saw it (cancel {cancel:?}; {} URLs, {REFUSED} of them refused at once: completed failures)", run.urls),
                 format!("{stats:?}"),
             )
-            .hint("count a GET completed when it ended, cancelled when the cancellation cut it short; never started is the input's length (urls.len() before taking any) less both")
+            .hint("count a GET completed when it ended (a response, an error or the timeout), cancelled when the cancellation cut it short; never started is the input's length (urls.len()) less both")
         })?;
     }
     Ok(())

@@ -61,7 +61,10 @@ pub trait CancellablePool: Sync {
     /// Once cancelled: the producer takes no more URLs from `urls`; no worker starts a GET; every
     /// GET in flight is dropped at once (`tokio::select!` on `token.cancelled()` around the GET:
     /// the client closes its connection, and the server records the request as abandoned); the
-    /// consumer stops, results not yet emitted may be dropped; the call returns once every task it
+    /// consumer stops reading (a `select!` may still take the few results it finds ready beside
+    /// the cancel, never the whole buffer), and results not yet
+    /// emitted are dropped (a worker waiting to send one sees the cancellation too); the call
+    /// returns once every task it
     /// spawned has ended. Each within a tick of the cancellation, on virtual time. A GET cut short
     /// is not emitted, and not logged as a failure.
     ///

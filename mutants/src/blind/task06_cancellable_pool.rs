@@ -785,25 +785,25 @@ pub fn mutants() -> Vec<Mutant> {
         entry(
             DeadlineHardcoded::NAME,
             "I cancel the pool after the task's 10 seconds instead of cfg.cancel_after.",
-            Check::Requirement,
+            Check::CtxHonored,
             &DeadlineHardcoded,
         ),
         entry(
             DeadlineMissing::NAME,
             "I forgot the pool's own deadline: only the caller's token ever stops it.",
-            Check::Requirement,
+            Check::CtxHonored,
             &DeadlineMissing,
         ),
         entry(
             DeadlineWallClock::NAME,
             "My deadline is a std thread that waits cancel_after with recv_timeout and then cancels, so it runs on the wall clock, not the runtime's.",
-            Check::Requirement,
+            Check::CtxHonored,
             &DeadlineWallClock,
         ),
         entry(
             DeadlineStopsConsumerOnly::NAME,
             "I put the deadline as a timeout around my consumer loop and never cancel the token, so the producer and workers keep going past it.",
-            Check::Requirement,
+            Check::CtxHonored,
             &DeadlineStopsConsumerOnly,
         ),
         entry(
@@ -815,13 +815,13 @@ pub fn mutants() -> Vec<Mutant> {
         entry(
             ReturnsWithoutJoining::NAME,
             "When cancelled I return as soon as my consumer stops, trusting the workers to see the token and end on their own.",
-            Check::AllJoined,
+            Check::NoLeaks,
             &ReturnsWithoutJoining,
         ),
         entry(
             ProducerDropGuard::NAME,
             "I put the token's drop guard in the producer, like a defer cancel(), so when it has sent the last URL the GETs still running are cancelled.",
-            Check::GracefulShutdown,
+            Check::Requirement,
             &ProducerDropGuard,
         ),
         entry(
@@ -891,7 +891,38 @@ pub fn mutants() -> Vec<Mutant> {
 pub const DROPPED: &[super::Dropped] = &[];
 
 /// Blind mutants of this task whose checklist item triage changed, with the reason.
-pub const RELABELLED: &[super::Relabelled] = &[];
+pub const RELABELLED: &[super::Relabelled] = &[
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_deadline_hardcoded_10s",
+        was: Check::Requirement,
+        why: "the pool's own deadline is a cancellation (the seed: cancel after 10 s): a deadline that never fires, fires at the wrong instant or stops only the consumer leaves roles running past it, which `ctx_honored` measures per role",
+    },
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_deadline_missing",
+        was: Check::Requirement,
+        why: "the pool's own deadline is a cancellation (the seed: cancel after 10 s): a deadline that never fires, fires at the wrong instant or stops only the consumer leaves roles running past it, which `ctx_honored` measures per role",
+    },
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_deadline_wall_clock",
+        was: Check::Requirement,
+        why: "the pool's own deadline is a cancellation (the seed: cancel after 10 s): a deadline that never fires, fires at the wrong instant or stops only the consumer leaves roles running past it, which `ctx_honored` measures per role",
+    },
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_deadline_stops_consumer_only",
+        was: Check::Requirement,
+        why: "the pool's own deadline is a cancellation (the seed: cancel after 10 s): a deadline that never fires, fires at the wrong instant or stops only the consumer leaves roles running past it, which `ctx_honored` measures per role",
+    },
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_returns_without_joining",
+        was: Check::AllJoined,
+        why: "its workers are still alive when fetch_all returns: for async pools a task alive at return is `no_leaks` (the contract: every task ended when the call returns); `all_joined` is work that runs after the return",
+    },
+    super::Relabelled {
+        name: "task06_cancellable_pool::blind_producer_drop_guard",
+        was: Check::GracefulShutdown,
+        why: "its defect shows in a run nobody cancels: the GETs still running when the last URL is sent are cut short, so URLs go missing from a run that should fetch them all: `requirement`",
+    },
+];
 
 /// Blind mutants of this task whose catch is measured rather than required.
 pub const UNCERTAIN: &[super::Uncertain] = &[];
