@@ -1,8 +1,11 @@
 //! What several tasks' scenarios share word for word.
 
-use harness::contracts::PoolError;
+use harness::contracts::{PoolConfig, PoolError};
+use harness::ensure;
+use harness::net::Record;
 use harness::timing::EXIT_GRACE;
 use harness::{leak, Check, Ctx, Failure, Outcome};
+use std::time::Duration;
 
 /// What the call returned on `Ok`; on `Err`, a failure under `check` that expected `expected`
 /// (say, "count_words returns Ok(counts)") and quotes the error.
@@ -113,4 +116,46 @@ pub fn jobs_window(
         )
         .hint(hint)
     })
+}
+
+/// With the consumer held in its first emit, the URLs the servers answered before `at` are the
+/// held one, a full results channel and one in each blocked worker's hand (the async tasks).
+pub fn answered_while_held(record: &Record, at: Duration, pool: PoolConfig) -> Outcome {
+    let answered = record
+        .seen()
+        .iter()
+        .filter(|s| s.ended.is_some_and(|e| e < at))
+        .count();
+    let want = 1 + pool.results_buffer + pool.workers;
+    ensure(answered == want, || {
+        Failure::new(
+            Check::BufferSize,
+            format!("with the consumer held in its first emit, {want} URLs answered by {at:?}: the held one, the results channel of {} full, one in each of the {} blocked workers' hands", pool.results_buffer, pool.workers),
+            format!("{answered}"),
+        )
+        .hint("a bounded results channel of exactly cfg.pool.results_buffer, read by the calling task; no list or unbounded channel in between")
+    })?;
+    Ok(())
+}
+
+/// A refusal at once (the async tasks): `Err(want)`, nothing emitted, no request made.
+pub fn refused_at_once<T: std::fmt::Debug>(
+    result: &Result<T, PoolError>,
+    emitted: usize,
+    record: &Record,
+    want: PoolError,
+) -> Outcome {
+    let requests = record.seen().len();
+    ensure(
+        result.as_ref().err() == Some(&want) && emitted == 0 && requests == 0,
+        || {
+            Failure::new(
+                Check::GracefulShutdown,
+                format!("Err({want:?}) at once, nothing emitted, no request made"),
+                format!("{result:?}, {emitted} emitted, {requests} requests"),
+            )
+            .hint("check the config and the input before starting any task")
+        },
+    )?;
+    Ok(())
 }

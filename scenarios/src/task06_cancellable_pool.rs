@@ -8,6 +8,7 @@
 //! begins (the probe), the GETs in flight when the servers see them abandoned, the consumer when
 //! the call returns.
 
+use crate::support;
 use harness::contracts::task03_url_fetcher::Fetched;
 use harness::contracts::task06_cancellable_pool::{
     CancelConfig, CancelStats, CancellablePool, TASK,
@@ -591,21 +592,7 @@ fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx)
         let hold = Some(Duration::from_secs(2));
         let run = fetch_held(ctx, f, world, urls, cfg, Cancel::Never, hold);
         run.returned(Check::BufferSize)?;
-        let answered = run
-            .record
-            .seen()
-            .iter()
-            .filter(|s| s.ended.is_some_and(|e| e < Duration::from_secs(1)))
-            .count();
-        let want = 1 + cfg.pool.results_buffer + cfg.pool.workers;
-        ensure(answered == want, || {
-            Failure::new(
-                Check::BufferSize,
-                format!("with the consumer held in its first emit, {want} URLs answered: the held one, the results channel of {} full, one in each of the {} blocked workers' hands", cfg.pool.results_buffer, cfg.pool.workers),
-                format!("{answered}"),
-            )
-            .hint("a bounded results channel of exactly cfg.pool.results_buffer, read by the calling task")
-        })?;
+        support::answered_while_held(&run.record, Duration::from_secs(1), cfg.pool)?;
     }
     Ok(())
 }
@@ -716,23 +703,7 @@ fn refused(
     let (world, _) = slow_world(1);
     let run = fetch(ctx, f, world, urls, cfg, Cancel::Never);
     let (got, _) = run.returned(Check::GracefulShutdown)?;
-    let r = &got.result;
-    ensure(
-        r.as_ref().err() == Some(&want) && got.out.is_empty() && run.record.seen().is_empty(),
-        || {
-            Failure::new(
-                Check::GracefulShutdown,
-                format!("Err({want:?}) at once, nothing emitted, no request made"),
-                format!(
-                    "{r:?}, {} emitted, {} requests",
-                    got.out.len(),
-                    run.record.seen().len()
-                ),
-            )
-            .hint("check the config and the input before starting any task")
-        },
-    )?;
-    Ok(())
+    support::refused_at_once(&got.result, got.out.len(), &run.record, want)
 }
 
 fn zero_workers_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {

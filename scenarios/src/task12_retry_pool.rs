@@ -6,6 +6,7 @@
 //! where a solution cannot fake them. The jitter is the harness's, seeded per scenario, so every
 //! gap is predicted exactly.
 
+use crate::support;
 use harness::contracts::task12_retry_pool::{Attempted, JobError, RetryConfig, RetryPool, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::jitter::Jitter;
@@ -601,21 +602,7 @@ fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx)
         let hold = Some(Duration::from_secs(2));
         let run = fetch_held(ctx, f, &world, cfg, urls, None, hold);
         run.outcomes(Check::BufferSize)?;
-        let answered = run
-            .record
-            .seen()
-            .iter()
-            .filter(|s| s.ended.is_some_and(|e| e < Duration::from_secs(1)))
-            .count();
-        let want = 1 + cfg.pool.results_buffer + cfg.pool.workers;
-        ensure(answered == want, || {
-            Failure::new(
-                Check::BufferSize,
-                format!("with the consumer held in its first emit, {want} URLs answered: the held one, the results channel of {} full, one in each of the {} blocked workers' hands", cfg.pool.results_buffer, cfg.pool.workers),
-                format!("{answered}"),
-            )
-            .hint("a bounded results channel of exactly cfg.pool.results_buffer, read by the calling task; no list or unbounded channel in between")
-        })?;
+        support::answered_while_held(&run.record, Duration::from_secs(1), cfg.pool)?;
     }
     Ok(())
 }
@@ -748,23 +735,8 @@ fn refused(
     let f = attempted(sol.task12(), TASK)?;
     let world = World::new().route("a.test", "/", [Reply::text(200, "1")]);
     let run = fetch(ctx, f, &world, cfg, urls, None);
-    let Returned { result: r, out, .. } = run.returned(Check::GracefulShutdown)?;
-    ensure(
-        r.as_ref().err() == Some(&want) && out.is_empty() && run.record.seen().is_empty(),
-        || {
-            Failure::new(
-                Check::GracefulShutdown,
-                format!("Err({want:?}) at once, nothing emitted, no request made ({cfg:?})"),
-                format!(
-                    "{r:?}, {} emitted, {} requests",
-                    out.len(),
-                    run.record.seen().len()
-                ),
-            )
-            .hint("check the config and the input before starting any task")
-        },
-    )?;
-    Ok(())
+    let Returned { result, out, .. } = run.returned(Check::GracefulShutdown)?;
+    support::refused_at_once(result, out.len(), &run.record, want)
 }
 
 fn zero_workers_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
