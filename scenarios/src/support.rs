@@ -159,3 +159,18 @@ pub fn refused_at_once<T: std::fmt::Debug>(
     )?;
     Ok(())
 }
+
+/// Nothing of the pool runs on after its call (the async tasks): no task it started is alive and
+/// no request is in flight at the servers. `hint` says where this task's tasks are.
+pub fn nothing_alive(alive: usize, record: &Record, hint: &str) -> Outcome {
+    let in_flight = record.in_flight();
+    ensure(alive == 0 && in_flight == 0, || {
+        Failure::new(
+            Check::NoLeaks,
+            "no task the solution spawned is alive when the call returns, and no request is in flight",
+            format!("{alive} task(s) still alive; {in_flight} request(s) in flight at the servers"),
+        )
+        .hint(hint)
+    })?;
+    Ok(())
+}

@@ -700,15 +700,7 @@ fn nothing_runs_after_return(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
     urls.push("http://a.test/silent".to_owned());
     let run = fetch(ctx, f, &world, configs()[1], urls);
     let alive = run.returned(Check::AllJoined)?.alive;
-    ensure(alive == 0 && run.record.in_flight() == 0, || {
-        Failure::new(
-            Check::NoLeaks,
-            "no task the solution spawned is alive when fetch_all returns, and no request is in flight",
-            format!("{alive} task(s) still alive; {} request(s) in flight at the servers", run.record.in_flight()),
-        )
-        .hint("keep every task in a JoinSet and drain it (while set.join_next().await.is_some() {}) before returning")
-    })?;
-    Ok(())
+    support::nothing_alive(alive, &run.record, "keep every task in a JoinSet and drain it (while set.join_next().await.is_some() {}) before returning")
 }
 
 fn refused(

@@ -681,15 +681,11 @@ fn nothing_runs_after_return(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
         Cancel::At(CALLER_CANCELS),
     );
     let (got, _) = run.returned(Check::AllJoined)?;
-    ensure(got.alive == 0 && run.record.in_flight() == 0, || {
-        Failure::new(
-            Check::NoLeaks,
-            "no task the solution spawned is alive when fetch_all returns, and no request is in flight",
-            format!("{} task(s) still alive; {} request(s) in flight at the servers", got.alive, run.record.in_flight()),
-        )
-        .hint("keep every task in a JoinSet and drain it after the cancellation, before returning")
-    })?;
-    Ok(())
+    support::nothing_alive(
+        got.alive,
+        &run.record,
+        "keep every task in a JoinSet and drain it after the cancellation, before returning",
+    )
 }
 
 fn refused(

@@ -241,10 +241,11 @@ fn fetch_held(
 }
 
 /// A world where each `(path, replies)` is a route on `a.test`, and the URLs to fetch.
-fn world_of(routes: &[(&str, Vec<Reply>)]) -> (World, Vec<String>) {
+fn world_of(routes: &[(impl AsRef<str>, Vec<Reply>)]) -> (World, Vec<String>) {
     let mut world = World::new();
     let mut urls = Vec::new();
     for (path, replies) in routes {
+        let path = path.as_ref();
         world = world.route("a.test", path, replies.iter().cloned());
         urls.push(format!("http://a.test{path}"));
     }
@@ -474,10 +475,6 @@ fn backoff_doubles_with_the_given_jitter(sol: &'static dyn Solution, ctx: &mut C
         let routes: Vec<(String, Vec<Reply>)> = (0..12)
             .map(|i| (format!("/{i}"), vec![Reply::status(500 + i % 4, 0)]))
             .collect();
-        let routes: Vec<(&str, Vec<Reply>)> = routes
-            .iter()
-            .map(|(p, r)| (p.as_str(), r.clone()))
-            .collect();
         let (world, urls) = world_of(&routes);
         let run = fetch(ctx, f, &world, cfg, urls, None);
         run.outcomes(Check::Requirement)?;
@@ -518,10 +515,6 @@ fn requests_in_flight_equal_the_workers(sol: &'static dyn Solution, ctx: &mut Ct
                 (format!("/{i}"), replies)
             })
             .collect();
-        let routes: Vec<(&str, Vec<Reply>)> = routes
-            .iter()
-            .map(|(p, r)| (p.as_str(), r.clone()))
-            .collect();
         let (world, urls) = world_of(&routes);
         let run = fetch(ctx, f, &world, cfg, urls, None);
         run.outcomes(Check::PoolSize)?;
@@ -547,10 +540,6 @@ fn jobs_taken_ahead_fill_the_jobs_buffer(sol: &'static dyn Solution, ctx: &mut C
                 let r = Reply::text(200, "1").after(Duration::from_secs(2));
                 (format!("/{i}"), vec![r])
             })
-            .collect();
-        let routes: Vec<(&str, Vec<Reply>)> = routes
-            .iter()
-            .map(|(p, r)| (p.as_str(), r.clone()))
             .collect();
         let (world, urls) = world_of(&routes);
         let run = fetch(ctx, f, &world, cfg, urls, Some(Duration::from_secs(1)));
@@ -591,10 +580,6 @@ fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx)
         let routes: Vec<(String, Vec<Reply>)> = (0..n)
             .map(|i| (format!("/{i}"), vec![Reply::text(200, "1")]))
             .collect();
-        let routes: Vec<(&str, Vec<Reply>)> = routes
-            .iter()
-            .map(|(p, r)| (p.as_str(), r.clone()))
-            .collect();
         let (world, urls) = world_of(&routes);
         // The consumer held in its first emit for 2 s; 1 s in, the workers have filled the
         // results channel and each waits with one more outcome in hand, so the servers have
@@ -621,22 +606,10 @@ fn nothing_runs_after_return(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
             (format!("/{i}"), replies)
         })
         .collect();
-    let routes: Vec<(&str, Vec<Reply>)> = routes
-        .iter()
-        .map(|(p, r)| (p.as_str(), r.clone()))
-        .collect();
     let (world, urls) = world_of(&routes);
     let run = fetch(ctx, f, &world, configs()[1], urls, None);
     let alive = run.returned(Check::AllJoined)?.alive;
-    ensure(alive == 0 && run.record.in_flight() == 0, || {
-        Failure::new(
-            Check::NoLeaks,
-            "no task the solution spawned is alive when fetch_all returns, and no request is in flight",
-            format!("{alive} task(s) still alive; {} request(s) in flight at the servers", run.record.in_flight()),
-        )
-        .hint("keep every task (producer, workers, retry pool) in a JoinSet and drain it before returning")
-    })?;
-    Ok(())
+    support::nothing_alive(alive, &run.record, "keep every task (producer, workers, retry pool) in a JoinSet and drain it before returning")
 }
 
 fn stretch_retry_pool_takes_the_retries(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
@@ -667,10 +640,6 @@ fn stretch_retry_pool_takes_the_retries(sol: &'static dyn Solution, ctx: &mut Ct
             };
             (format!("/{i}"), replies)
         })
-        .collect();
-    let routes: Vec<(&str, Vec<Reply>)> = routes
-        .iter()
-        .map(|(p, r)| (p.as_str(), r.clone()))
         .collect();
     let (world, urls) = world_of(&routes);
     let run = fetch(ctx, f, &world, cfg, urls.clone(), None);
