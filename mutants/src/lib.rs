@@ -30,10 +30,11 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -58,6 +59,7 @@ pub struct Mutated {
     pub task04: Option<&'static dyn CsvParser>,
     pub task05: Option<&'static dyn WordCounter>,
     pub task06: Option<&'static dyn CancellablePool>,
+    pub task09: Option<&'static dyn PerJobTimeout>,
     pub task12: Option<&'static dyn RetryPool>,
 }
 
@@ -70,6 +72,7 @@ impl Mutated {
         task04: None,
         task05: None,
         task06: None,
+        task09: None,
         task12: None,
     };
 }
@@ -95,6 +98,9 @@ impl Solution for Mutated {
     }
     fn task06(&self) -> Option<&dyn CancellablePool> {
         self.task06
+    }
+    fn task09(&self) -> Option<&dyn PerJobTimeout> {
+        self.task09
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
@@ -146,6 +152,7 @@ pub fn all() -> Vec<Mutant> {
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
+        task09_per_job_timeout::mutants(),
         task12_retry_pool::mutants(),
         blind::all(),
     ]

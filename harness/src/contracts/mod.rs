@@ -11,6 +11,7 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use crate::scenario::Task;
@@ -23,6 +24,7 @@ pub use task03_url_fetcher::UrlFetcher;
 pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
 pub use task06_cancellable_pool::CancellablePool;
+pub use task09_per_job_timeout::PerJobTimeout;
 pub use task12_retry_pool::RetryPool;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
@@ -60,19 +62,23 @@ pub trait Solution: Sync {
     fn task06(&self) -> Option<&dyn CancellablePool> {
         None
     }
+    fn task09(&self) -> Option<&dyn PerJobTimeout> {
+        None
+    }
     fn task12(&self) -> Option<&dyn RetryPool> {
         None
     }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 7] = [
+pub const TASKS: [Task; 8] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
     task04_csv_parser::TASK,
     task05_word_counter::TASK,
     task06_cancellable_pool::TASK,
+    task09_per_job_timeout::TASK,
     task12_retry_pool::TASK,
 ];
 

@@ -8,6 +8,7 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use crate::Mutant;
@@ -45,6 +46,7 @@ pub fn all() -> Vec<Mutant> {
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
+        task09_per_job_timeout::mutants(),
         task12_retry_pool::mutants(),
     ]
     .concat()
@@ -59,6 +61,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task04_csv_parser::DROPPED,
         task05_word_counter::DROPPED,
         task06_cancellable_pool::DROPPED,
+        task09_per_job_timeout::DROPPED,
         task12_retry_pool::DROPPED,
     ]
     .into_iter()
@@ -75,6 +78,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task04_csv_parser::RELABELLED,
         task05_word_counter::RELABELLED,
         task06_cancellable_pool::RELABELLED,
+        task09_per_job_timeout::RELABELLED,
         task12_retry_pool::RELABELLED,
     ]
     .into_iter()
@@ -91,6 +95,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task04_csv_parser::UNCERTAIN,
         task05_word_counter::UNCERTAIN,
         task06_cancellable_pool::UNCERTAIN,
+        task09_per_job_timeout::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
     ]
     .into_iter()
