@@ -7,10 +7,12 @@ pub mod task04_csv_parser;
 pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer,
+    UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -37,6 +39,9 @@ impl Solution for Reference {
     }
     fn task06(&self) -> Option<&dyn CancellablePool> {
         Some(&task06_cancellable_pool::Answer)
+    }
+    fn task09(&self) -> Option<&dyn PerJobTimeout> {
+        Some(&task09_per_job_timeout::Answer)
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)

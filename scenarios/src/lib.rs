@@ -1,6 +1,7 @@
 //! poolcheck's scenarios: for every task, the questions that decide whether a solution meets it.
 //! Scenarios judge any solution through `harness::contracts`; none names a particular one.
 
+mod roles;
 mod support;
 pub mod task01_squarer;
 pub mod task02_file_hasher;

@@ -8,22 +8,17 @@
 //! begins (the probe), the GETs in flight when the servers see them abandoned, the consumer when
 //! the call returns.
 
+use crate::roles::{self, check_roles, fast_world, slow_world, Cancel, Keyed, Run, BOUND};
 use crate::support;
 use harness::contracts::task03_url_fetcher::Fetched;
 use harness::contracts::task06_cancellable_pool::{
     CancelConfig, CancelStats, CancellablePool, TASK,
 };
 use harness::contracts::{PoolConfig, PoolError, Solution};
-use harness::ledger::Ledger;
-use harness::net::sim::{self, Ended, TICK};
-use harness::net::{Record, Reply, World};
-use harness::probe::{Jobs, Probe};
+use harness::net::{Reply, World};
 use harness::scenario::attempted;
-use harness::sink::Sink;
 use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario, Stop};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio_util::sync::CancellationToken;
 
 /// The seed's pool, and a second one where no size or duration coincides with the seed's.
 fn configs() -> [CancelConfig; 2] {
@@ -41,16 +36,13 @@ fn configs() -> [CancelConfig; 2] {
     ]
 }
 
-/// How long every GET takes at its server.
-const SLOW: Duration = Duration::from_secs(3);
 /// When the caller cancels, in the scenarios where it does: mid-round for both pools.
 const CALLER_CANCELS: Duration = Duration::from_millis(4_500);
-/// How soon after the cancellation each role must have stopped: the producer's last take and
-/// the workers' last start within one tick; a GET in flight seen abandoned at its server, and
-/// the call returned, within two (the client's close takes a tick on the wire).
-const BOUND: Duration = TICK.saturating_mul(2);
-/// How long a scenario's world may run before the pool is taken for hung.
-const LIMIT: Duration = Duration::from_secs(60);
+impl Keyed for Fetched {
+    fn key(&self) -> String {
+        self.url.clone()
+    }
+}
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
@@ -88,151 +80,7 @@ pub fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-/// Who cancels, and when.
-#[derive(Clone, Copy, Debug)]
-enum Cancel {
-    /// Nobody but the pool's own deadline.
-    Never,
-    /// The caller, at this instant.
-    At(Duration),
-    /// The caller, before the call.
-    Before,
-}
-
-/// One act of a role: when, and whether the caller's token had already fired (an act in the
-/// cancellation's own instant but after it is late too).
-type Act = (Duration, bool);
-
-/// What one simulated run gave.
-struct Run {
-    ended: Ended<Returned>,
-    record: Record,
-    ledger: Arc<Ledger>,
-    urls: usize,
-}
-
-/// What `fetch_all` returned and emitted, and when each role acted, on the world's clock.
-struct Returned {
-    result: Result<CancelStats, PoolError>,
-    out: Vec<Fetched>,
-    /// When each result was emitted.
-    emitted_at: Vec<Duration>,
-    /// When each URL was taken from the input, and whether the caller's token had fired.
-    taken_at: Vec<Act>,
-    /// When each GET's `probe.run_async` began, and whether the caller's token had fired.
-    started_at: Vec<Act>,
-    /// Tasks the solution spawned still alive when it returned.
-    alive: usize,
-}
-
-impl Run {
-    fn returned(&self, check: Check) -> Result<(&Returned, Duration), Failure> {
-        match &self.ended {
-            Ended::Returned(r, at) => Ok((r, *at)),
-            Ended::TimedOut(limit) => {
-                // A pool that does not stop once cancelled is the cancellation's failure, wherever
-                // its jobs stood; elsewhere, blamed as a hang is anywhere.
-                let check = match check {
-                    Check::CtxHonored => check,
-                    _ => harness::watchdog::blame(check, &[self.ledger.snapshot()]),
-                };
-                Err(Failure::new(
-                    check,
-                    "fetch_all returns at the cancellation at the latest",
-                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
-                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
-                )
-                .hint("every wait (the producer's send, a worker's receive and GET, the consumer's receive) goes in a tokio::select! with token.cancelled(); the pool's own deadline cancels a child token at cfg.cancel_after"))
-            }
-            Ended::Failed(e) => Err(Failure::new(
-                check,
-                "the simulated world runs to the end",
-                format!("it failed: {e}"),
-            )),
-        }
-    }
-
-    /// Each role's last act against the cancellation at `c`, one line per role.
-    fn roles(&self, got: &Returned, returned: Duration, c: Duration) -> Roles {
-        // Late: after the caller's token fired (seen at the act), or more than a tick after the
-        // pool's own deadline (which only the pool sees).
-        let late = |acts: &[Act]| {
-            let late: Vec<Duration> = acts
-                .iter()
-                .filter(|(t, fired)| *fired || *t > c + TICK)
-                .map(|(t, _)| t.saturating_sub(c))
-                .collect();
-            late.iter().max().map(|d| (late.len(), *d))
-        };
-        let seen = self.record.seen();
-        let in_flight: Vec<_> = seen
-            .iter()
-            .filter(|s| s.started <= c && s.ended.is_none_or(|e| e > c))
-            .collect();
-        let unabandoned = in_flight.iter().filter(|s| !s.abandoned).count();
-        let last_end = in_flight
-            .iter()
-            .map(|s| s.ended.unwrap_or(Duration::MAX))
-            .max();
-        Roles {
-            producer: late(&got.taken_at),
-            workers: late(&got.started_at),
-            in_flight: in_flight.len(),
-            unabandoned,
-            last_end: last_end.map(|e| e.saturating_sub(c)),
-            returned: returned.saturating_sub(c),
-        }
-    }
-}
-
-/// What each role did after the cancellation: the report `ctx_honored` gives per role.
-struct Roles {
-    /// URLs taken after it, and the last one's delay, if any.
-    producer: Option<(usize, Duration)>,
-    /// GETs begun after it, and the last one's delay, if any.
-    workers: Option<(usize, Duration)>,
-    /// GETs in flight at the cancellation, and how many of them were answered instead of
-    /// abandoned.
-    in_flight: usize,
-    unabandoned: usize,
-    /// When the last of them ended at its server, after the cancellation.
-    last_end: Option<Duration>,
-    /// When the call returned (the consumer stopped), after it.
-    returned: Duration,
-}
-
-impl Roles {
-    fn report(&self) -> String {
-        let late = |acts: Option<(usize, Duration)>, what: &str| match acts {
-            None => format!("no {what} after it"),
-            Some((n, d)) => format!("{n} {what} after it, the last {d:?} after it"),
-        };
-        format!(
-            "producer: {}; workers: {}; GETs in flight: {} of {} abandoned, the last ended {}; consumer: returned {:?} after it",
-            late(self.producer, "URLs taken"),
-            late(self.workers, "GETs begun"),
-            self.in_flight - self.unabandoned,
-            self.in_flight,
-            match self.last_end {
-                Some(Duration::MAX) | None if self.in_flight > 0 => "never".to_string(),
-                Some(d) => format!("{d:?} after it"),
-                None => "(none in flight)".to_string(),
-            },
-            self.returned
-        )
-    }
-
-    /// Every role within its bound.
-    fn honoured(&self) -> bool {
-        self.producer.is_none()
-            && self.workers.is_none()
-            && self.unabandoned == 0
-            && self.last_end.is_none_or(|d| d <= BOUND)
-            && self.returned <= BOUND
-    }
-}
-
-/// Runs the solution's `fetch_all` on `n` URLs that take [`SLOW`] each, plus `extra` routes.
+/// Runs the solution's `fetch_all` on `urls` in `world`, with `cancel`.
 fn fetch(
     ctx: &mut Ctx,
     f: &'static dyn CancellablePool,
@@ -240,7 +88,7 @@ fn fetch(
     urls: Vec<String>,
     cfg: CancelConfig,
     cancel: Cancel,
-) -> Run {
+) -> Run<Fetched, CancelStats> {
     fetch_held(ctx, f, world, urls, cfg, cancel, None)
 }
 
@@ -253,117 +101,17 @@ fn fetch_held(
     cfg: CancelConfig,
     cancel: Cancel,
     hold: Option<Duration>,
-) -> Run {
-    let ledger = ctx.ledger("urls");
-    let record = Record::default();
-    let seed = ctx.rng.u64(..);
-    let what = format!(
-        "running fetch_all on {} URLs in a simulated world ({cfg:?}, cancel {cancel:?})",
-        urls.len()
-    );
-    ctx.stage(what.clone());
-    let (l, n) = (ledger.clone(), urls.len());
-    let ended = sim::run_watched(
-        &world,
-        seed,
-        LIMIT,
-        &record,
-        move |client| async move {
-            let now = || turmoil::sim_elapsed().unwrap_or_default();
-            let mut sink = Sink::new(l.clone(), |f: &Fetched| f.url.clone());
-            if let Some(wait) = hold {
-                sink = sink.holding(0, wait);
-            }
-            let token = CancellationToken::new();
-            let starts = Arc::new(Mutex::new(Vec::new()));
-            let (s, fired) = (starts.clone(), token.clone());
-            let probe = Probe::new(l.clone()).with_hook(move |_: &String| {
-                let act = (now(), fired.is_cancelled());
-                s.lock().unwrap_or_else(|p| p.into_inner()).push(act);
-            });
-            let takes = Arc::new(Mutex::new(Vec::new()));
-            let (t, fired) = (takes.clone(), token.clone());
-            let urls = urls.into_iter().inspect(move |_| {
-                let act = (now(), fired.is_cancelled());
-                t.lock().unwrap_or_else(|p| p.into_inner()).push(act);
-            });
-            let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-            match cancel {
-                Cancel::Never => {}
-                Cancel::Before => token.cancel(),
-                Cancel::At(at) => {
-                    let token = token.clone();
-                    tokio::task::spawn_local(async move {
-                        tokio::time::sleep(at).await;
-                        token.cancel();
-                    });
-                }
-            }
-            let call = f.fetch_all(cfg, jobs, probe, client, token, &mut sink);
-            let (result, alive) = harness::tasks::alive_after(call).await;
-            l.close();
-            let take = |v: &Arc<Mutex<Vec<Act>>>| {
-                std::mem::take(&mut *v.lock().unwrap_or_else(|p| p.into_inner()))
-            };
-            Returned {
-                result,
-                emitted_at: sink.emitted_at().to_vec(),
-                out: sink.into_items(),
-                taken_at: take(&takes),
-                started_at: take(&starts),
-                alive,
-            }
-        },
-        |at| ctx.stage(format!("{what}: the world at {at:?}")),
-    );
-    Run {
-        ended,
-        record,
-        ledger,
-        urls: n,
-    }
-}
-
-/// `n` URLs on `a.test`, each taking [`SLOW`] with a body of `i + 1` bytes.
-fn slow_world(n: usize) -> (World, Vec<String>) {
-    let mut world = World::new();
-    let urls = (0..n)
-        .map(|i| {
-            let path = format!("/{i}");
-            world =
-                std::mem::take(&mut world).route("a.test", &path, [Reply::ok(i + 1).after(SLOW)]);
-            format!("http://a.test{path}")
-        })
-        .collect();
-    (world, urls)
-}
-
-/// `n` URLs on `a.test` that answer at once, each with a body of `i + 1` bytes.
-fn fast_world(n: usize) -> (World, Vec<String>) {
-    let mut world = World::new();
-    let urls = (0..n)
-        .map(|i| {
-            let path = format!("/{i}");
-            world = std::mem::take(&mut world).route("a.test", &path, [Reply::ok(i + 1)]);
-            format!("http://a.test{path}")
-        })
-        .collect();
-    (world, urls)
-}
-
-/// Checks every role against the cancellation at `c`, under `ctx_honored`.
-fn check_roles(run: &Run, c: Duration, who: &str) -> Outcome {
-    let (got, returned) = run.returned(Check::CtxHonored)?;
-    let roles = run.roles(got, returned, c);
-    ensure(roles.honoured(), || {
-        Failure::new(
-            Check::CtxHonored,
-            format!("after {who} at {c:?}: no URL taken and no GET begun later than a tick, every GET in flight abandoned at its server and the call returned within {BOUND:?}"),
-            roles.report(),
-        )
-        .hint("select on token.cancelled() in the producer (before taking and while sending), in each worker (while receiving, and around the GET itself: dropping the GET's future closes its connection) and in the consumer")
-    })?;
-    Ok(())
+) -> Run<Fetched, CancelStats> {
+    let what = format!("fetch_all ({cfg:?}, cancel {cancel:?})");
+    roles::run(
+        ctx,
+        &what,
+        world,
+        urls,
+        cancel,
+        hold,
+        move |jobs, probe, client, token, sink| f.fetch_all(cfg, jobs, probe, client, token, sink),
+    )
 }
 
 fn runs_to_the_end_when_never_cancelled(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
