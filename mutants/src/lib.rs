@@ -34,7 +34,8 @@ pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer,
+    UrlFetcher, WordCounter,
 };
 use harness::Check;
 

@@ -9,6 +9,7 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task09_per_job_timeout;
 pub mod task12_retry_pool;
 
 use harness::Scenario;
@@ -22,6 +23,7 @@ pub fn all() -> Vec<Scenario> {
         task04_csv_parser::scenarios(),
         task05_word_counter::scenarios(),
         task06_cancellable_pool::scenarios(),
+        task09_per_job_timeout::scenarios(),
         task12_retry_pool::scenarios(),
     ]
     .concat()
