@@ -73,7 +73,7 @@ if os.path.exists(os.path.join(out, "sweep.md")):
         print("other scenario caught and blamed) took %.0f to %.0f s per run in this sweep (median %.0f s)" % (min(times), max(times), statistics.median(times)))
         print("on this machine's two cores, while other work ran beside it; `cargo test -p harness` adds the")
         print("suite's %d scenarios (their children run two at a time) to it, and stays under the 60 s" % len(results["tests"]))
-        print("the issues ask for after the build (a quiet run: about 37 s).\n")
+        print("the issues ask for after the build (a quiet run: about 50 s).\n")
 if os.path.exists(os.path.join(out, "hostile.txt")):
     print("\n## Hostile solutions\n")
     print("`ci/hostile.sh`: each hostile crate graded as a grader would, checked for exit status, time")

@@ -63,6 +63,8 @@ pub struct Returned<T, R> {
     pub taken_at: Vec<Act>,
     /// When each GET's `probe.run_async` began, and whether the caller's token had fired.
     pub started_at: Vec<Act>,
+    /// Each `probe.run_async` by its key (the URL), and when it began.
+    pub begun: Vec<(String, Duration)>,
     /// Tasks the solution spawned still alive when it returned.
     pub alive: usize,
 }
@@ -212,10 +214,14 @@ pub fn run<T: Keyed, R: 'static>(
             }
             let token = CancellationToken::new();
             let starts = Arc::new(Mutex::new(Vec::new()));
-            let (s, fired) = (starts.clone(), token.clone());
-            let probe = Probe::new(l.clone()).with_hook(move |_: &String| {
+            let begun = Arc::new(Mutex::new(Vec::new()));
+            let (s, b, fired) = (starts.clone(), begun.clone(), token.clone());
+            let probe = Probe::new(l.clone()).with_hook(move |url: &String| {
                 let act = (now(), fired.is_cancelled());
                 s.lock().unwrap_or_else(|p| p.into_inner()).push(act);
+                b.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((url.clone(), now()));
             });
             let takes = Arc::new(Mutex::new(Vec::new()));
             let (t, fired) = (takes.clone(), token.clone());
@@ -238,6 +244,7 @@ pub fn run<T: Keyed, R: 'static>(
             let (result, alive) =
                 harness::tasks::alive_after(call(jobs, probe, client, token, &mut sink)).await;
             l.close();
+            let begun = std::mem::take(&mut *begun.lock().unwrap_or_else(|p| p.into_inner()));
             let take = |v: &Arc<Mutex<Vec<Act>>>| {
                 std::mem::take(&mut *v.lock().unwrap_or_else(|p| p.into_inner()))
             };
@@ -247,6 +254,7 @@ pub fn run<T: Keyed, R: 'static>(
                 out: sink.into_items(),
                 taken_at: take(&takes),
                 started_at: take(&starts),
+                begun,
                 alive,
             }
         },
@@ -285,6 +293,29 @@ pub fn fast_world(n: usize) -> (World, Vec<String>) {
         })
         .collect();
     (world, urls)
+}
+
+/// Checks that each request the servers saw came inside its URL's `probe.run_async` bracket:
+/// a bracket for that URL began before the request arrived.
+pub fn check_bracketed<T, R>(run: &Run<T, R>, got: &Returned<T, R>) -> Outcome {
+    for s in run.record.seen() {
+        let url = format!("http://{}{}", s.host, s.path);
+        let began = got
+            .begun
+            .iter()
+            .filter(|(u, _)| *u == url)
+            .map(|(_, t)| *t)
+            .min();
+        ensure(began.is_some_and(|b| b <= s.started), || {
+            Failure::new(
+                Check::Requirement,
+                format!("{url}'s request reaches its server inside a probe.run_async keyed by its URL"),
+                format!("it arrived at {:?}; the bracket began at {began:?}", s.started),
+            )
+            .hint("the GET itself, body included, goes inside the bracket: probe.run_async(url.clone(), client.get(&url))")
+        })?;
+    }
+    Ok(())
 }
 
 /// Checks every role against the cancellation at `c`, under `ctx_honored`.

@@ -174,3 +174,26 @@ pub fn nothing_alive(alive: usize, record: &Record, hint: &str) -> Outcome {
     })?;
     Ok(())
 }
+
+/// With every worker on a slow job, the jobs taken from the input by `at` and not yet begun
+/// fill the jobs channel, plus at most one in the producer's hand (the async tasks: `taken` and
+/// `begun` are the instants of each take and each `probe.run_async`).
+pub fn jobs_taken_ahead(
+    taken: &[(Duration, bool)],
+    begun: &[(Duration, bool)],
+    at: Duration,
+    pool: PoolConfig,
+) -> Outcome {
+    let count = |acts: &[(Duration, bool)]| acts.iter().filter(|(t, _)| *t < at).count();
+    let ahead = count(taken).saturating_sub(count(begun));
+    let (lo, hi) = (pool.jobs_buffer, pool.jobs_buffer + 1);
+    ensure((lo..=hi).contains(&ahead), || {
+        Failure::new(
+            Check::BufferSize,
+            format!("with every worker on a slow GET, {lo} to {hi} URLs taken from the input and not yet begun by {at:?} (the jobs channel of {} full, and the producer holding at most one more)", pool.jobs_buffer),
+            format!("{ahead} ({} taken, {} begun)", count(taken), count(begun)),
+        )
+        .hint("a bounded jobs channel of exactly cfg.pool.jobs_buffer, fed by one producer task as the workers take from it; no list of URLs gathered first")
+    })?;
+    Ok(())
+}

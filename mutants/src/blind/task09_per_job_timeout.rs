@@ -145,7 +145,7 @@ pub fn mutants() -> Vec<Mutant> {
         Mutant {
             name: ZeroWorkersAccepted::NAME,
             bug: "I never check for zero workers, so a pool of none starts and waits on work nobody takes.",
-            breaks: Check::PoolSize,
+            breaks: Check::GracefulShutdown,
             solution: &ZeroWorkersAccepted,
         },
         Mutant {
@@ -181,7 +181,7 @@ pub fn mutants() -> Vec<Mutant> {
         Mutant {
             name: StopTokenAtEndOfInput::NAME,
             bug: "I cancel a child token when the producer runs out of URLs to stop idle workers, and that also drops queued and in-flight GETs.",
-            breaks: Check::GracefulShutdown,
+            breaks: Check::Requirement,
             solution: &StopTokenAtEndOfInput,
         },
     ]
@@ -191,7 +191,18 @@ pub fn mutants() -> Vec<Mutant> {
 pub const DROPPED: &[super::Dropped] = &[];
 
 /// Blind mutants of this task whose checklist item triage changed, with the reason.
-pub const RELABELLED: &[super::Relabelled] = &[];
+pub const RELABELLED: &[super::Relabelled] = &[
+    super::Relabelled {
+        name: "task09_per_job_timeout::blind_zero_workers_accepted",
+        was: Check::PoolSize,
+        why: "refusing bad input at once (zero workers, no URLs) is `graceful_shutdown` in every task",
+    },
+    super::Relabelled {
+        name: "task09_per_job_timeout::blind_stop_token_at_end_of_input",
+        was: Check::GracefulShutdown,
+        why: "its defect shows in a run nobody cancels: the GETs still queued or running when the input runs out are dropped, so URLs go missing from every run: `requirement`",
+    },
+];
 
 /// Blind mutants of this task whose catch is measured rather than required.
 pub const UNCERTAIN: &[super::Uncertain] = &[];
