@@ -148,10 +148,14 @@ pub fn markdown(run: &Run) -> String {
     if !simulated.is_empty() {
         m += "\n## Virtual time\n\nThe scenarios that run simulated worlds: the virtual time their \
               worlds ran, the scenario's whole wall time (its process, setup included), and how many \
-              simulated seconds each wall second bought.\n\n\
+              simulated seconds each wall second bought (for the scenarios whose worlds ran a second or more \
+              of virtual time).\n\n\
               | scenario | simulated | wall | simulated s per wall s |\n|---|---|---|---|\n";
         for v in simulated {
+            // Under a second of virtual time (a refusal, a world that only settles) decides no
+            // timing: its ratio would measure the world's setup, not a simulation.
             let rate = match v.millis {
+                _ if v.simulated_ms < 1_000 => "— (no timing decided)".to_string(),
                 0 => "under 1 ms of wall time".to_string(),
                 ms => format!("{:.0}×", v.simulated_ms as f64 / ms as f64),
             };
