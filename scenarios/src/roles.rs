@@ -82,7 +82,7 @@ impl<T, R> Run<T, R> {
                 };
                 Err(Failure::new(
                     check,
-                    "fetch_all returns at the cancellation at the latest",
+                    "fetch_all returns once every URL is done, or at once when cancelled",
                     format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
                         self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
                 )
