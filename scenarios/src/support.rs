@@ -197,3 +197,26 @@ pub fn jobs_taken_ahead(
     })?;
     Ok(())
 }
+
+/// The stretch's value from what the call returned: the scenario stops as not attempted on
+/// `PoolError::NotAttempted`, and any other error fails the stretch (`expected`: what it
+/// should have returned, say "fetch_all returns Ok(stats)").
+pub fn stretch_value<T: Copy>(
+    task: harness::scenario::Task,
+    expected: &str,
+    result: &Result<T, PoolError>,
+) -> Result<T, harness::Stop> {
+    match result {
+        Ok(value) => Ok(*value),
+        Err(PoolError::NotAttempted) => Err(harness::Stop::NotAttempted(format!(
+            "{} returned PoolError::NotAttempted",
+            task.id()
+        ))),
+        Err(e) => Err(Failure::new(
+            Check::Stretch,
+            expected,
+            format!("it returned Err({e:?}): {e}"),
+        )
+        .into()),
+    }
+}

@@ -659,17 +659,11 @@ fn stretch_stats_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
             "http://down.test/b".to_owned(),
         ]);
         let run = fetch(ctx, f, &world, cfg, urls.clone());
-        let got = match &run.returned(Check::Stretch)?.result {
-            Err(PoolError::NotAttempted) => {
-                return Err(harness::Stop::NotAttempted(
-                    "the stretch (stats) is not attempted".into(),
-                ))
-            }
-            Err(e) => {
-                return Err(Failure::new(Check::Stretch, "Ok(stats)", format!("Err({e:?})")).into())
-            }
-            Ok(s) => *s,
-        };
+        let got = support::stretch_value(
+            TASK,
+            "fetch_all returns Ok(stats)",
+            &run.returned(Check::Stretch)?.result,
+        )?;
         let bytes: u64 = replies.values().map(|r| r.body as u64).sum();
         let mean = replies
             .values()

@@ -17,7 +17,7 @@ use harness::contracts::task06_cancellable_pool::{
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::net::{Reply, World};
 use harness::scenario::attempted;
-use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario, Stop};
+use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario};
 use std::time::Duration;
 
 /// The seed's pool, and a second one where no size or duration coincides with the seed's.
@@ -380,23 +380,11 @@ fn stretch_counts_match_the_servers(sol: &'static dyn Solution, ctx: &mut Ctx) -
         }
         let run = fetch(ctx, f, world, urls, cfg, cancel);
         let (got, _) = run.returned(Check::Stretch)?;
-        let stats = match &got.result {
-            Err(PoolError::NotAttempted) => {
-                return Err(Stop::NotAttempted(format!(
-                    "{} returned PoolError::NotAttempted",
-                    TASK.id()
-                )))
-            }
-            Err(e) => {
-                return Err(Failure::new(
-                    Check::Stretch,
-                    "fetch_all returns Ok(stats) after a cancellation",
-                    format!("it returned Err({e:?}): {e}"),
-                )
-                .into())
-            }
-            Ok(stats) => *stats,
-        };
+        let stats = support::stretch_value(
+            TASK,
+            "fetch_all returns Ok(stats) after a cancellation",
+            &got.result,
+        )?;
         let seen = run.record.seen();
         let answered = seen.iter().filter(|s| s.status.is_some()).count();
         let abandoned = seen.iter().filter(|s| s.abandoned).count();

@@ -14,7 +14,7 @@ use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::net::sim::{LATENCY, TICK};
 use harness::net::{Reply, World};
 use harness::scenario::attempted;
-use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario, Stop};
+use harness::{ensure, Check, Ctx, Failure, Outcome, Scenario};
 use std::time::Duration;
 
 impl Keyed for Timed {
@@ -357,23 +357,7 @@ fn stretch_percentiles_exact(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
     let (world, urls) = world_of(&routes);
     let run = fetch(ctx, f, world, urls, cfg, Cancel::Never, None);
     let (got, _) = run.returned(Check::Stretch)?;
-    let stats = match &got.result {
-        Err(PoolError::NotAttempted) => {
-            return Err(Stop::NotAttempted(format!(
-                "{} returned PoolError::NotAttempted",
-                TASK.id()
-            )))
-        }
-        Err(e) => {
-            return Err(Failure::new(
-                Check::Stretch,
-                "fetch_all returns Ok(percentiles)",
-                format!("it returned Err({e:?}): {e}"),
-            )
-            .into())
-        }
-        Ok(stats) => *stats,
-    };
+    let stats = support::stretch_value(TASK, "fetch_all returns Ok(percentiles)", &got.result)?;
     let mut latencies: Vec<Duration> = got
         .out
         .iter()
