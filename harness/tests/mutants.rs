@@ -67,13 +67,15 @@ fn judge(
         .collect()
 }
 
-/// One mutant's verdicts on the scenarios of the task it attempts, computed once, when first
-/// asked for: `--exact mutant::NAME` runs only that mutant.
+/// One mutant's verdicts, computed once, when first asked for: `--exact mutant::NAME` runs only
+/// that mutant.
 ///
-/// The race scenarios (`Scenario::races`: seconds each, where the others take milliseconds)
-/// run only for a mutant the others did not catch and blame, so most of this test's time is not
-/// spent deciding again what is already decided. Each race scenario still shows it can fail:
-/// the mutants written for it pass everything else.
+/// The scenarios of the mutant's task run one at a time, those that judge the item it breaks
+/// first (the scenario whose first item it is, then the others), and stop at the first that
+/// catches it and blames that item: the rest would only decide again what is decided. The race
+/// scenarios (`Scenario::races`: seconds each, where the others take milliseconds) come last.
+/// A scenario no mutant reached this way still has to show it can fail: see
+/// `every_scenario_catches_a_mutant`.
 fn verdicts_of(i: usize) -> &'static [Verdict] {
     static V: OnceLock<Vec<OnceLock<Vec<Verdict>>>> = OnceLock::new();
     let s = setup();
@@ -81,9 +83,25 @@ fn verdicts_of(i: usize) -> &'static [Verdict] {
     all[i].get_or_init(|| {
         let m = &s.mutants[i];
         let task = format!("{}::", m.name.split("::").next().unwrap_or_default());
-        let mut vs = judge(i, &task, m.name, |sc| !sc.races);
-        if !catch(m, &vs).1 {
-            vs.extend(judge(i, &task, m.name, |sc| sc.races));
+        let mut order: Vec<&ScenarioInfo> = s
+            .scenarios
+            .iter()
+            .filter(|sc| sc.full_name().starts_with(&task))
+            .collect();
+        order.sort_by_key(|sc| {
+            (
+                sc.races,
+                sc.primary() != m.breaks,
+                !sc.checks.contains(&m.breaks),
+            )
+        });
+        let mut vs = Vec::new();
+        for sc in order {
+            let name = sc.full_name();
+            vs.extend(judge(i, &name, m.name, |x| x.full_name() == name));
+            if catch(m, &vs).1 {
+                break;
+            }
         }
         vs
     })
@@ -94,6 +112,27 @@ fn verdicts_of(i: usize) -> &'static [Verdict] {
 fn decided_failures(vs: &[Verdict]) -> impl Iterator<Item = &Verdict> {
     vs.iter()
         .filter(|v| v.status == Status::Fail && !v.failure.as_ref().is_some_and(|f| f.undecided))
+}
+
+/// Runs scenario `sc` against its task's mutants that have not run it, those breaking one of
+/// its items first, until one fails it; returns its name if one did.
+fn witness(sc: &ScenarioInfo) -> Option<String> {
+    let s = setup();
+    let name = sc.full_name();
+    let mut witnesses: Vec<_> = s
+        .mutants
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| {
+            m.name.starts_with(&format!("{}::", sc.task_id()))
+                && !verdicts_of(*i).iter().any(|v| v.name() == name)
+        })
+        .collect();
+    witnesses.sort_by_key(|(_, m)| !sc.checks.contains(&m.breaks));
+    witnesses.into_iter().find_map(|(i, m)| {
+        let vs = judge(i, &name, m.name, |x| x.full_name() == name);
+        (decided_failures(&vs).count() > 0).then(|| name.clone())
+    })
 }
 
 /// Whether the mutant failed some scenario, and whether some failure blamed its item.
@@ -194,7 +233,7 @@ fn write_tables(dir: &std::path::Path) {
         .into_iter()
         .partition(|(m, _)| m.name.contains("::blind_"));
     let mut md = format!(
-        "Race scenarios (they repeat the pool until a race had its chances) run only for a mutant no other scenario caught and blamed.\n\n### In-repo mutants\n\n{}\n### Blind mutants\n\nWritten from the course and the contracts alone (`mutants/src/blind/`).\n\n{}",
+        "Each mutant runs its task's scenarios one at a time, those judging the item it breaks first, until one catches it and blames that item (race scenarios last): the table names the scenarios that ran and failed it, not every scenario that would.\n\n### In-repo mutants\n\n{}\n### Blind mutants\n\nWritten from the course and the contracts alone (`mutants/src/blind/`).\n\n{}",
         table(&own),
         table(&blind)
     );
@@ -271,23 +310,29 @@ fn main() {
                 *catches.entry(v.name()).or_default() += 1;
             }
         }
-        // A race scenario skipped for every mutant that breaks its items (another scenario
-        // caught them, by the kernel's luck perhaps) is run for them now, until one fails it.
-        for sc in s.scenarios.iter().filter(|sc| sc.races) {
-            let name = sc.full_name();
-            let witnesses = s.mutants.iter().enumerate().filter(|(i, m)| {
-                m.name.starts_with(&sc.task_id())
-                    && sc.checks.contains(&m.breaks)
-                    && !verdicts_of(*i).iter().any(|v| v.name() == name)
-            });
-            for (i, m) in witnesses {
-                if catches[&name] > 0 {
-                    break;
-                }
-                let vs = judge(i, &name, m.name, |x| x.full_name() == name);
-                *catches.get_mut(&name).expect("every scenario is counted") +=
-                    decided_failures(&vs).count();
+        // A scenario no mutant reached (each was caught and blamed before it) is run now against
+        // its task's mutants, those breaking one of its items first, until one fails it: six
+        // scenarios at a time, as the mutants themselves run.
+        let unreached: Vec<&ScenarioInfo> = s
+            .scenarios
+            .iter()
+            .filter(|sc| catches[&sc.full_name()] == 0)
+            .collect();
+        let next = std::sync::Mutex::new(unreached.into_iter());
+        let found = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..6 {
+                scope.spawn(|| {
+                    while let Some(sc) = next.lock().unwrap_or_else(|p| p.into_inner()).next() {
+                        if let Some(name) = witness(sc) {
+                            found.lock().unwrap_or_else(|p| p.into_inner()).push(name);
+                        }
+                    }
+                });
             }
+        });
+        for name in found.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            *catches.get_mut(&name).expect("every scenario is counted") += 1;
         }
         let blind: Vec<_> = catches
             .into_iter()
