@@ -20,6 +20,7 @@ pub mod logs;
 pub mod net;
 pub mod pairs;
 pub mod perturb;
+pub mod pipe;
 pub mod probe;
 pub mod report;
 pub mod runner;

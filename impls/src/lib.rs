@@ -8,10 +8,11 @@ pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task09_per_job_timeout;
+pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer,
+    CancellablePool, CsvParser, FileHasher, PerJobTimeout, Pipeline, RetryPool, Solution, Squarer,
     UrlFetcher, WordCounter,
 };
 
@@ -42,6 +43,9 @@ impl Solution for Reference {
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         Some(&task09_per_job_timeout::Answer)
+    }
+    fn task10(&self) -> Option<&dyn Pipeline> {
+        Some(&task10_pipeline::Answer)
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)

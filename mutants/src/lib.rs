@@ -31,10 +31,11 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task09_per_job_timeout;
+pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, PerJobTimeout, RetryPool, Solution, Squarer,
+    CancellablePool, CsvParser, FileHasher, PerJobTimeout, Pipeline, RetryPool, Solution, Squarer,
     UrlFetcher, WordCounter,
 };
 use harness::Check;
@@ -61,6 +62,7 @@ pub struct Mutated {
     pub task05: Option<&'static dyn WordCounter>,
     pub task06: Option<&'static dyn CancellablePool>,
     pub task09: Option<&'static dyn PerJobTimeout>,
+    pub task10: Option<&'static dyn Pipeline>,
     pub task12: Option<&'static dyn RetryPool>,
 }
 
@@ -74,6 +76,7 @@ impl Mutated {
         task05: None,
         task06: None,
         task09: None,
+        task10: None,
         task12: None,
     };
 }
@@ -102,6 +105,9 @@ impl Solution for Mutated {
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         self.task09
+    }
+    fn task10(&self) -> Option<&dyn Pipeline> {
+        self.task10
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
@@ -154,6 +160,7 @@ pub fn all() -> Vec<Mutant> {
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
         task09_per_job_timeout::mutants(),
+        task10_pipeline::mutants(),
         task12_retry_pool::mutants(),
         blind::all(),
     ]

@@ -41,6 +41,45 @@ pub enum Cancel {
     Before,
 }
 
+impl Cancel {
+    /// Fires `token` as this says: now, later on the runtime's clock, or never.
+    pub fn arm(self, token: &CancellationToken) {
+        match self {
+            Cancel::Never => {}
+            Cancel::Before => token.cancel(),
+            Cancel::At(at) => {
+                let token = token.clone();
+                tokio::task::spawn_local(async move {
+                    tokio::time::sleep(at).await;
+                    token.cancel();
+                });
+            }
+        }
+    }
+}
+
+/// The jobs of `urls`, recorded in `ledger`, and when each URL is taken (and whether `token` had
+/// fired then): the producer's acts.
+pub fn timed_jobs(
+    ledger: &Arc<Ledger>,
+    urls: Vec<String>,
+    token: &CancellationToken,
+) -> (Jobs<String>, Arc<Mutex<Vec<Act>>>) {
+    let takes = Arc::new(Mutex::new(Vec::new()));
+    let (t, fired) = (takes.clone(), token.clone());
+    let urls = urls.into_iter().inspect(move |_| {
+        let act = (
+            turmoil::sim_elapsed().unwrap_or_default(),
+            fired.is_cancelled(),
+        );
+        t.lock().unwrap_or_else(|p| p.into_inner()).push(act);
+    });
+    (
+        Jobs::new(ledger.clone(), urls, |u: &String| u.clone()),
+        takes,
+    )
+}
+
 /// One act of a role: when, and whether the caller's token had already fired (an act in the
 /// cancellation's own instant but after it is late too).
 pub type Act = (Duration, bool);
@@ -223,24 +262,8 @@ pub fn run<T: Keyed, R: 'static>(
                     .unwrap_or_else(|p| p.into_inner())
                     .push((url.clone(), now()));
             });
-            let takes = Arc::new(Mutex::new(Vec::new()));
-            let (t, fired) = (takes.clone(), token.clone());
-            let urls = urls.into_iter().inspect(move |_| {
-                let act = (now(), fired.is_cancelled());
-                t.lock().unwrap_or_else(|p| p.into_inner()).push(act);
-            });
-            let jobs = Jobs::new(l.clone(), urls, |u: &String| u.clone());
-            match cancel {
-                Cancel::Never => {}
-                Cancel::Before => token.cancel(),
-                Cancel::At(at) => {
-                    let token = token.clone();
-                    tokio::task::spawn_local(async move {
-                        tokio::time::sleep(at).await;
-                        token.cancel();
-                    });
-                }
-            }
+            let (jobs, takes) = timed_jobs(&l, urls, &token);
+            cancel.arm(&token);
             let (result, alive) =
                 harness::tasks::alive_after(call(jobs, probe, client, token, &mut sink)).await;
             l.close();

@@ -12,6 +12,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task09_per_job_timeout;
+pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use crate::scenario::Task;
@@ -25,6 +26,7 @@ pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
 pub use task06_cancellable_pool::CancellablePool;
 pub use task09_per_job_timeout::PerJobTimeout;
+pub use task10_pipeline::Pipeline;
 pub use task12_retry_pool::RetryPool;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
@@ -65,13 +67,16 @@ pub trait Solution: Sync {
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         None
     }
+    fn task10(&self) -> Option<&dyn Pipeline> {
+        None
+    }
     fn task12(&self) -> Option<&dyn RetryPool> {
         None
     }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 8] = [
+pub const TASKS: [Task; 9] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
@@ -79,6 +84,7 @@ pub const TASKS: [Task; 8] = [
     task05_word_counter::TASK,
     task06_cancellable_pool::TASK,
     task09_per_job_timeout::TASK,
+    task10_pipeline::TASK,
     task12_retry_pool::TASK,
 ];
 

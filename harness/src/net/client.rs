@@ -1,4 +1,4 @@
-//! The one HTTP client a solution gets: GET over HTTP/1, on whichever tier the scenario runs.
+//! The one HTTP client a solution gets: GET and POST over HTTP/1, on whichever tier the scenario runs.
 //!
 //! It owns no timeout and no retry: those are the solution's (a "no timeout" mutant must be able
 //! to fail). Each request opens its own connection and drives it inside the returned future, so
@@ -6,7 +6,7 @@
 //! and the server records the request as abandoned; the client starts no task of its own.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::Uri;
 use hyper_util::rt::TokioIo;
 use std::fmt;
@@ -64,6 +64,15 @@ impl HttpClient {
 
     /// GETs `url` and reads the whole body.
     pub async fn get(&self, url: &str) -> Result<Page, HttpError> {
+        self.send(hyper::Method::GET, url, Bytes::new()).await
+    }
+
+    /// POSTs `body` to `url` and reads the whole response body.
+    pub async fn post(&self, url: &str, body: Bytes) -> Result<Page, HttpError> {
+        self.send(hyper::Method::POST, url, body).await
+    }
+
+    async fn send(&self, method: hyper::Method, url: &str, body: Bytes) -> Result<Page, HttpError> {
         let uri: Uri = url
             .parse()
             .map_err(|e| HttpError::BadUrl(format!("{url}: {e}")))?;
@@ -77,14 +86,20 @@ impl HttpClient {
                 let stream = turmoil::net::TcpStream::connect((host.as_str(), port))
                     .await
                     .map_err(|e| HttpError::Connect(format!("{host}:{port}: {e}")))?;
-                exchange(stream, &host, &uri).await
+                exchange(stream, &host, &uri, method, body).await
             }
         }
     }
 }
 
 /// One request and its response over `stream`, the connection driven inside this future.
-async fn exchange<S>(stream: S, host: &str, uri: &Uri) -> Result<Page, HttpError>
+async fn exchange<S>(
+    stream: S,
+    host: &str,
+    uri: &Uri,
+    method: hyper::Method,
+    body: Bytes,
+) -> Result<Page, HttpError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -93,9 +108,11 @@ where
         .await
         .map_err(broken)?;
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let request = hyper::Request::get(path)
+    let request = hyper::Request::builder()
+        .method(method)
+        .uri(path)
         .header(hyper::header::HOST, host)
-        .body(Empty::<Bytes>::new())
+        .body(Full::new(body))
         .map_err(|e| HttpError::BadUrl(e.to_string()))?;
     let response = async {
         let response = sender.send_request(request).await.map_err(broken)?;

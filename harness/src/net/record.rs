@@ -7,7 +7,10 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seen {
     pub host: String,
+    pub method: String,
     pub path: String,
+    /// The request's body (a POST's upload; empty for a GET).
+    pub body: Vec<u8>,
     /// When the request arrived at the server.
     pub started: Duration,
     /// When the server sent its response, or noticed the client was gone.
@@ -24,6 +27,8 @@ struct Inner {
     seen: Vec<Seen>,
     in_flight: usize,
     peak: usize,
+    /// Per host: requests in flight now, and the most at once.
+    hosts: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 /// Every request the world's servers saw, and the most in flight at once.
@@ -36,13 +41,19 @@ impl Record {
     }
 
     /// A request arrived; returns its index for [`Record::end`].
-    pub(crate) fn start(&self, host: &str, path: &str, at: Duration) -> usize {
+    pub(crate) fn start(&self, host: &str, request: (&str, &str, Vec<u8>), at: Duration) -> usize {
+        let (method, path, body) = request;
         let mut r = self.inner();
         r.in_flight += 1;
         r.peak = r.peak.max(r.in_flight);
+        let (now, peak) = r.hosts.entry(host.to_owned()).or_default();
+        *now += 1;
+        *peak = (*peak).max(*now);
         r.seen.push(Seen {
             host: host.to_owned(),
+            method: method.to_owned(),
             path: path.to_owned(),
+            body,
             started: at,
             ended: None,
             status: None,
@@ -55,6 +66,10 @@ impl Record {
     pub(crate) fn end(&self, i: usize, at: Duration, status: Option<u16>) {
         let mut r = self.inner();
         r.in_flight -= 1;
+        let host = r.seen[i].host.clone();
+        if let Some((now, _)) = r.hosts.get_mut(&host) {
+            *now -= 1;
+        }
         let s = &mut r.seen[i];
         s.ended = Some(at);
         s.status = status;
@@ -76,6 +91,11 @@ impl Record {
     /// The most requests in flight at one instant.
     pub fn peak(&self) -> usize {
         self.inner().peak
+    }
+
+    /// The most requests in flight at once at `host`.
+    pub fn peak_at(&self, host: &str) -> usize {
+        self.inner().hosts.get(host).map_or(0, |(_, peak)| *peak)
     }
 
     /// Requests that arrived and have not ended.

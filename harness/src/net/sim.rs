@@ -134,14 +134,14 @@ async fn serve(name: String, host: super::world::Host, record: Record) -> turmoi
         std::future::pending::<()>().await;
     }
     let listener = turmoil::net::TcpListener::bind("0.0.0.0:80").await?;
-    let routes = Rc::new(host.routes);
+    let routes = Rc::new((host.routes, host.otherwise));
     let counts: Rc<RefCell<BTreeMap<String, usize>>> = Rc::default();
     loop {
         let (stream, _) = listener.accept().await?;
         let (name, routes, record, counts) =
             (name.clone(), routes.clone(), record.clone(), counts.clone());
         tokio::task::spawn_local(async move {
-            let _ = answer(stream, &name, &routes, &record, &counts).await;
+            let _ = answer(stream, &name, &routes.0, &routes.1, &record, &counts).await;
         });
     }
 }
@@ -152,6 +152,7 @@ async fn answer(
     mut stream: turmoil::net::TcpStream,
     name: &str,
     routes: &BTreeMap<String, Vec<Reply>>,
+    otherwise: &Option<Vec<Reply>>,
     record: &Record,
     counts: &RefCell<BTreeMap<String, usize>>,
 ) -> std::io::Result<()> {
@@ -164,8 +165,25 @@ async fn answer(
         }
         head.extend_from_slice(&buf[..n]);
     }
-    let line = String::from_utf8_lossy(&head);
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let end = head.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+    let text = String::from_utf8_lossy(&head[..end]).into_owned();
+    let mut words = text.split_whitespace();
+    let method = words.next().unwrap_or("GET").to_owned();
+    let path = words.next().unwrap_or("/").to_owned();
+    let length = text
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = head[end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(()); // closed before the whole body arrived: never seen
+        }
+        body.extend_from_slice(&buf[..n]);
+    }
     let n = {
         let mut c = counts.borrow_mut();
         let n = c.entry(path.clone()).or_default();
@@ -174,9 +192,10 @@ async fn answer(
     };
     let reply = routes
         .get(&path)
+        .or(otherwise.as_ref())
         .map(|r| r[n.min(r.len() - 1)].clone())
         .unwrap_or(Reply::status(404, 0));
-    let i = record.start(name, &path, now());
+    let i = record.start(name, (&method, &path, body), now());
     let due = async {
         if reply.never {
             std::future::pending::<()>().await;
@@ -186,7 +205,7 @@ async fn answer(
     tokio::select! {
         () = due => {}
         _ = stream.read(&mut buf) => {
-            // The client closed (or sent more, which a GET never does): abandoned.
+            // The client closed (or sent more than its request, which it never does): abandoned.
             record.end(i, now(), None);
             return Ok(());
         }

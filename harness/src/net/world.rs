@@ -78,6 +78,8 @@ pub(crate) struct Host {
     /// Per path, the replies in turn: the n-th request to a path gets the n-th reply, and the
     /// last one from then on.
     pub(crate) routes: BTreeMap<String, Vec<Reply>>,
+    /// The replies of every path with no route of its own (each path counted apart).
+    pub(crate) otherwise: Option<Vec<Reply>>,
     pub(crate) refusing: bool,
 }
 
@@ -116,6 +118,18 @@ impl World {
             .or_default()
             .routes
             .insert(path.to_owned(), replies);
+        self
+    }
+
+    /// Requests to any path of `host` with no route of its own get `replies` in turn, counted per
+    /// path (a store that takes every upload).
+    pub fn otherwise(mut self, host: &str, replies: impl IntoIterator<Item = Reply>) -> Self {
+        let replies: Vec<Reply> = replies.into_iter().collect();
+        assert!(
+            !replies.is_empty(),
+            "a host's default needs at least one reply"
+        );
+        self.hosts.entry(host.to_owned()).or_default().otherwise = Some(replies);
         self
     }
 

@@ -9,6 +9,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task09_per_job_timeout;
+pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use crate::Mutant;
@@ -47,6 +48,7 @@ pub fn all() -> Vec<Mutant> {
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
         task09_per_job_timeout::mutants(),
+        task10_pipeline::mutants(),
         task12_retry_pool::mutants(),
     ]
     .concat()
@@ -62,6 +64,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task05_word_counter::DROPPED,
         task06_cancellable_pool::DROPPED,
         task09_per_job_timeout::DROPPED,
+        task10_pipeline::DROPPED,
         task12_retry_pool::DROPPED,
     ]
     .into_iter()
@@ -79,6 +82,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task05_word_counter::RELABELLED,
         task06_cancellable_pool::RELABELLED,
         task09_per_job_timeout::RELABELLED,
+        task10_pipeline::RELABELLED,
         task12_retry_pool::RELABELLED,
     ]
     .into_iter()
@@ -96,6 +100,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task05_word_counter::UNCERTAIN,
         task06_cancellable_pool::UNCERTAIN,
         task09_per_job_timeout::UNCERTAIN,
+        task10_pipeline::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
     ]
     .into_iter()
