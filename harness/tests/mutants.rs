@@ -52,6 +52,17 @@ fn judge(
     solution: &str,
     pick: impl Fn(&ScenarioInfo) -> bool,
 ) -> Vec<Verdict> {
+    judge_seeded(index, prefix, solution, pick, setup().seed)
+}
+
+/// [`judge`] with another seed than the run's.
+fn judge_seeded(
+    index: usize,
+    prefix: &str,
+    solution: &str,
+    pick: impl Fn(&ScenarioInfo) -> bool,
+    seed: u64,
+) -> Vec<Verdict> {
     let s = setup();
     s.scenarios
         .iter()
@@ -59,10 +70,10 @@ fn judge(
         .map(|sc| {
             let replay = runner::replay(
                 &REPLAY.replace("{solution}", solution),
-                s.seed,
+                seed,
                 &sc.full_name(),
             );
-            s.isolate.verdict(index, sc, s.seed, replay)
+            s.isolate.verdict(index, sc, seed, replay)
         })
         .collect()
 }
@@ -360,6 +371,25 @@ fn main() {
             false => Err(bad.join("\n\n").into()),
         }
     }));
+    trials.push(Trial::test(
+        "reference_verdicts_hold_under_another_seed",
+        || {
+            // The simulated worlds take their seed from the run's: another one changes turmoil's
+            // choices and every draw a scenario makes, never what the reference is owed.
+            let s = setup();
+            let other = s.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+            let network = |sc: &ScenarioInfo| [3, 6, 9, 10, 12].contains(&sc.task);
+            let bad: Vec<_> = judge_seeded(s.mutants.len(), "", "reference", network, other)
+                .into_iter()
+                .filter(|v| v.status != Status::Pass)
+                .map(|v| v.message())
+                .collect();
+            match bad.is_empty() {
+                true => Ok(()),
+                false => Err(format!("with HARNESS_SEED={other}:\n{}", bad.join("\n\n")).into()),
+            }
+        },
+    ));
     let conclusion = libtest_mimic::run(&args, trials);
     let all_ran = args.filter.is_none() && args.skip.is_empty();
     if let Some(times) = std::env::var_os("POOLCHECK_TIMES") {
