@@ -74,7 +74,15 @@ impl UrlFetcher for Answer {
                 }
                 emit.emit(fetched).await;
             }
-            while tasks.join_next().await.is_some() {}
+            let mut panicked = None;
+            while let Some(done) = tasks.join_next().await {
+                if let Err(e) = done {
+                    panicked.get_or_insert(PoolError::JobPanicked(e.to_string()));
+                }
+            }
+            if let Some(e) = panicked {
+                return Err(e);
+            }
             Ok(FetchStats {
                 total_bytes: bytes,
                 mean_latency: latency.checked_div(n - failed).unwrap_or_default(),

@@ -28,6 +28,7 @@ enum Bug {
     ProgressTicker,
     NoZeroCheck,
     NoEmptyCheck,
+    PanicIgnored,
 }
 
 struct Buggy(Bug);
@@ -120,7 +121,15 @@ impl UrlFetcher for Buggy {
                     emit.emit(fetched).await;
                 }
             }
-            while tasks.join_next().await.is_some() {}
+            let mut panicked = None;
+            while let Some(done) = tasks.join_next().await {
+                if let Err(e) = done {
+                    panicked.get_or_insert(PoolError::JobPanicked(e.to_string()));
+                }
+            }
+            if let (Some(e), false) = (panicked, bug == Bug::PanicIgnored) {
+                return Err(e);
+            }
             let answered = if bug == Bug::MeanOverAll {
                 n
             } else {
@@ -255,6 +264,14 @@ pub fn mutants() -> Vec<Mutant> {
             Buggy(NoEmptyCheck),
             Check::GracefulShutdown,
             "returns Ok with empty stats for no URLs"
+        ),
+        mutant!(
+            task03,
+            "task03_url_fetcher",
+            "panic_ignored",
+            Buggy(PanicIgnored),
+            Check::ErrorsHandled,
+            "joins its tasks with `while tasks.join_next().await.is_some() {}`: a job that panicked is lost without a word, and the call returns Ok"
         ),
     ]
 }

@@ -29,6 +29,7 @@ enum Bug {
     TaskPerUrl,
     NoZeroCheck,
     NoEmptyCheck,
+    PanicIgnored,
 }
 
 struct Buggy(Bug);
@@ -167,7 +168,10 @@ impl CancellablePool for Buggy {
             }
             let (mut completed, mut cancelled) = (0, 0);
             while let Some(done) = tasks.join_next().await {
-                let (c, x) = done.map_err(|e| PoolError::JobPanicked(e.to_string()))?;
+                let (c, x) = match done {
+                    Err(_) if bug == Bug::PanicIgnored => (0, 0),
+                    done => done.map_err(|e| PoolError::JobPanicked(e.to_string()))?,
+                };
                 (completed, cancelled) = (completed + c, cancelled + x);
             }
             let total = match bug {
@@ -241,5 +245,7 @@ pub fn mutants() -> Vec<Mutant> {
             "accepts zero workers: nobody fetches, and the call waits for the deadline"),
         m!("empty_input_accepted", NoEmptyCheck, Check::GracefulShutdown,
             "accepts an empty URL list and returns empty stats"),
+        m!("panic_ignored", PanicIgnored, Check::ErrorsHandled,
+            "counts a task that panicked as having done nothing: the job is lost without a word, and the call returns Ok"),
     ]
 }

@@ -23,6 +23,7 @@ enum Bug {
     TimedOutLoggedAsError,
     PercentileOffByOne,
     NoEmptyCheck,
+    PanicIgnored,
 }
 
 struct Buggy(Bug);
@@ -115,7 +116,9 @@ impl PerJobTimeout for Buggy {
                 emit.emit(timed).await;
             }
             while let Some(done) = tasks.join_next().await {
-                done.map_err(|e| PoolError::JobPanicked(e.to_string()))?;
+                if bug != Bug::PanicIgnored {
+                    done.map_err(|e| PoolError::JobPanicked(e.to_string()))?;
+                }
             }
             latencies.sort();
             let rank = |p: usize| match latencies.len() {
@@ -176,5 +179,7 @@ pub fn mutants() -> Vec<Mutant> {
             "takes ceil(p * n / 100) as a 0-based index: one rank too high"),
         m!("empty_input_accepted", NoEmptyCheck, Check::GracefulShutdown,
             "accepts an empty URL list and returns zero percentiles"),
+        m!("panic_ignored", PanicIgnored, Check::ErrorsHandled,
+            "joins its tasks and drops their errors: a job that panicked is lost without a word, and the call returns Ok"),
     ]
 }

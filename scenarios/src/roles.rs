@@ -122,8 +122,8 @@ impl<T, R> Run<T, R> {
                 Err(Failure::new(
                     check,
                     "fetch_all returns once every URL is done, or at once when cancelled",
-                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
-                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
+                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}{}",
+                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe(), harness::net::sim::hung_tasks()),
                 )
                 .hint("every wait (the producer's send, a worker's receive and GET, the consumer's receive) goes in a tokio::select! with token.cancelled()"))
             }
@@ -354,4 +354,47 @@ pub fn check_roles<T, R>(run: &Run<T, R>, c: Duration, who: &str) -> Outcome {
         .hint("select on token.cancelled() in the producer (before taking and while sending), in each worker (while receiving, and around the GET itself: dropping the GET's future closes its connection) and in the consumer")
     })?;
     Ok(())
+}
+
+/// One job of a fast world panics inside its bracket: `call` (the solution's `fetch_all`) must
+/// report it, as [`crate::support::panic_reported`] says.
+pub fn a_panicking_job<T: Keyed, R: std::fmt::Debug + 'static>(
+    ctx: &mut Ctx,
+    call: impl for<'a> FnOnce(
+            Jobs<String>,
+            Probe<String>,
+            HttpClient,
+            CancellationToken,
+            &'a mut Sink<T>,
+        ) -> LocalFuture<'a, Result<R, PoolError>>
+        + 'static,
+) -> Outcome {
+    let (world, urls) = fast_world(16);
+    let doomed = urls[5].clone();
+    let d = doomed.clone();
+    let run = run(
+        ctx,
+        "fetch_all, one job panicking",
+        world,
+        urls.clone(),
+        Cancel::Never,
+        None,
+        move |jobs, probe, client, token, sink| {
+            let probe = probe.with_hook(move |url: &String| {
+                if *url == d {
+                    panic!("{}", crate::support::PANIC);
+                }
+            });
+            call(jobs, probe, client, token, sink)
+        },
+    );
+    let (got, _) = run.returned(Check::ErrorsHandled)?;
+    let keys: Vec<String> = got.out.iter().map(Keyed::key).collect();
+    crate::support::panic_reported(
+        &got.result,
+        keys.iter().map(String::as_str),
+        &urls,
+        &doomed,
+        got.alive,
+    )
 }

@@ -220,3 +220,36 @@ pub fn stretch_value<T: Copy>(
         .into()),
     }
 }
+
+/// What a job planted to panic says.
+pub const PANIC: &str = "a job that panics (planted by the suite)";
+
+/// A job planted to panic (the async tasks: `doomed`'s) was reported: the call returned
+/// `Err(PoolError::JobPanicked)` with the panic's message, every other URL of `urls` was emitted
+/// once, and no task is left.
+pub fn panic_reported<'a, T: std::fmt::Debug>(
+    result: &Result<T, PoolError>,
+    emitted: impl Iterator<Item = &'a str>,
+    urls: &[String],
+    doomed: &str,
+    alive: usize,
+) -> Outcome {
+    let mut emitted: Vec<&str> = emitted.collect();
+    emitted.sort();
+    let mut want: Vec<&str> = urls
+        .iter()
+        .map(String::as_str)
+        .filter(|u| *u != doomed)
+        .collect();
+    want.sort();
+    let reported = matches!(result, Err(PoolError::JobPanicked(m)) if m.contains(PANIC));
+    ensure(reported && emitted == want && alive == 0, || {
+        Failure::new(
+            Check::ErrorsHandled,
+            format!("the job of {doomed} panics: Err(PoolError::JobPanicked(<its message>)), the other {} URLs emitted once each, no task left", want.len()),
+            format!("{result:?}; {} of them emitted; {alive} task(s) alive", emitted.len()),
+        )
+        .hint("join every task and look at what each join returns: a JoinError is a panicked task, to return as PoolError::JobPanicked(err.to_string()) once the rest are done")
+    })?;
+    Ok(())
+}

@@ -393,14 +393,16 @@ fn exact_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                 .hint("a race: the index must travel with its number through the jobs channel (no shared counter), and the consumer must read until the results channel closes (no count of live workers kept by the workers themselves)")
             })?;
         }
-        // Deciding takes a quarter of the target: 2 000 jobs, two and a half times the 800 that
-        // caught the index race every run. A correct pool behind one `Mutex<Receiver>` perturbs
-        // slowly (about 15 000 events in the CPU budget, measured in CI), and is still decided.
+        // Deciding takes a fifth of the target: 1 600 jobs, twice the 800 that caught the index
+        // race every run. A correct pool behind one `Mutex<Receiver>` perturbs slowly (about
+        // 15 000 events in the CPU budget, measured in CI), and is still decided; three grades
+        // at once on two cores perturbed 7 606 in the wall cap (CI, 2026-11-28), which a quarter
+        // (8 000) failed as undecided.
         let perturbed = ctx.perturbed_events();
         support::deciding(
             Check::Requirement,
-            perturbed >= PERTURBED / 4,
-            &format!("at least {} job events run under perturbation", PERTURBED / 4),
+            perturbed >= PERTURBED / 5,
+            &format!("at least {} job events run under perturbation", PERTURBED / 5),
             &format!("{perturbed} in {} runs: the machine was too loaded to perturb the pool", RUNS.1),
         )?;
         Ok(())

@@ -47,6 +47,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("status_and_length_for_every_url", &[Check::Requirement],
             "40 URLs on two hosts (200, 301, 404, 500, bodies of 0 to 20 000 bytes, latencies of 0 to 2 s): each is emitted once with its status and body length, each GET inside one probe.run_async keyed by its URL, on both pools",
             status_and_length_for_every_url),
+        TASK.scenario("works_on_real_sockets", &[Check::Requirement],
+            "the same contract on real loopback sockets (wiremock's servers, real time, 20 ms at most): every URL's status and body length, a refusing host an error, and each path got exactly one GET with its host in the Host header",
+            works_on_real_sockets),
         TASK.scenario("results_are_emitted_as_they_come", &[Check::BufferSize],
             "30 URLs of 0 to 2 s on the second pool: the first result is emitted before the last GET ends",
             results_are_emitted_as_they_come),
@@ -71,6 +74,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("stretch_stats_exact", &[Check::Stretch],
             "total bytes and error rate exact, mean latency within a tick of the scripted latencies plus the network's two ticks",
             stretch_stats_exact),
+        TASK.scenario("a_panicking_job_is_reported", &[Check::ErrorsHandled],
+            "one job panics inside its probe: every other URL is emitted, the call returns Err(PoolError::JobPanicked) with the panic's message, and no task is left",
+            a_panicking_job_is_reported),
         TASK.scenario("nothing_runs_after_return", &[Check::NoLeaks, Check::AllJoined],
             "every task the solution spawned has ended when fetch_all returns, and no request is still in flight at the servers",
             nothing_runs_after_return),
@@ -115,8 +121,8 @@ impl Run {
                 Err(Failure::new(
                     check,
                     "fetch_all returns once every URL was fetched or failed",
-                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
-                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
+                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}{}",
+                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe(), harness::net::sim::hung_tasks()),
                 )
                 .hint("every GET needs the timeout (tokio::time::timeout around the request), the consumer must read results while the producer sends, and it must stop when the results channel closes: drop every sender (the producer's jobs sender, each worker's results sender)"))
             }
@@ -137,20 +143,33 @@ fn fetch(
     cfg: FetchConfig,
     urls: Vec<String>,
 ) -> Run {
-    fetch_sampled(ctx, f, world, cfg, urls, None, None)
+    fetch_sampled(ctx, f, world, cfg, urls, Looks::default())
 }
 
-/// [`fetch`], with the ledger's snapshot taken at `sample` on the world's clock, and the
-/// consumer held inside its first emit for `hold`.
+/// What a run looks at beyond the results: the ledger's snapshot at `sample` on the world's
+/// clock, the consumer held inside its first emit for `hold`, the job of URL `panic_on`
+/// panicking inside its bracket.
+#[derive(Default)]
+struct Looks {
+    sample: Option<Duration>,
+    hold: Option<Duration>,
+    panic_on: Option<String>,
+}
+
+/// [`fetch`], looking at what `looks` says.
 fn fetch_sampled(
     ctx: &mut Ctx,
     f: &'static dyn UrlFetcher,
     world: &World,
     cfg: FetchConfig,
     urls: Vec<String>,
-    sample: Option<Duration>,
-    hold: Option<Duration>,
+    looks: Looks,
 ) -> Run {
+    let Looks {
+        sample,
+        hold,
+        panic_on,
+    } = looks;
     let ledger = ctx.ledger("urls");
     let record = Record::default();
     let seed = ctx.rng.u64(..);
@@ -180,6 +199,9 @@ fn fetch_sampled(
                 s.lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push((url.clone(), now()));
+                if panic_on.as_ref() == Some(url) {
+                    panic!("{}", support::PANIC);
+                }
             });
             let sampled = Arc::new(std::sync::Mutex::new(None));
             if let Some(at) = sample {
@@ -370,8 +392,10 @@ fn jobs_taken_ahead_fill_the_jobs_buffer(sol: &'static dyn Solution, ctx: &mut C
             &world,
             cfg,
             urls,
-            Some(Duration::from_secs(1)),
-            None,
+            Looks {
+                sample: Some(Duration::from_secs(1)),
+                ..Looks::default()
+            },
         );
         let got = run.returned(Check::BufferSize)?;
         let Some(at) = &got.sampled else {
@@ -419,8 +443,11 @@ fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx)
             &world,
             cfg,
             urls,
-            Some(Duration::from_secs(1)),
-            Some(Duration::from_secs(2)),
+            Looks {
+                sample: Some(Duration::from_secs(1)),
+                hold: Some(Duration::from_secs(2)),
+                ..Looks::default()
+            },
         );
         let got = run.returned(Check::BufferSize)?;
         let Some(at) = &got.sampled else {
@@ -478,8 +505,10 @@ fn results_queued_when_the_workers_end_are_emitted(
         &world,
         cfg,
         urls,
-        None,
-        Some(Duration::from_secs(2)),
+        Looks {
+            hold: Some(Duration::from_secs(2)),
+            ..Looks::default()
+        },
     );
     let got = run.returned(Check::Requirement)?;
     ensure(got.out.len() == n, || {
@@ -730,5 +759,135 @@ fn empty_url_list_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
         FetchConfig::seed(),
         Vec::new(),
         PoolError::EmptyInput,
+    )
+}
+
+fn works_on_real_sockets(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task03(), TASK)?;
+    let cfg = configs()[1];
+    let mut world = World::new().refusing("down.test");
+    let mut urls = Vec::new();
+    let mut replies = BTreeMap::new();
+    for i in 0..12 {
+        let host = if i % 2 == 0 { "a.test" } else { "b.test" };
+        let status = [200, 404, 500, 200][i % 4];
+        let reply = Reply::bytes(status, format!("page {i} ").repeat(i + 1).as_bytes())
+            .after(Duration::from_millis(ctx.rng.u64(0..=20)));
+        let path = format!("/real/{i}");
+        world = world.route(host, &path, [reply.clone()]);
+        let url = format!("http://{host}{path}");
+        replies.insert(url.clone(), reply);
+        urls.push(url);
+    }
+    urls.push("http://down.test/x".to_owned());
+    ctx.stage("running fetch_all on real loopback sockets");
+    let ledger = ctx.ledger("urls");
+    let (l, list) = (ledger.clone(), urls.clone());
+    let (ended, received) =
+        harness::net::real::run(&world, Duration::from_secs(5), |client| async move {
+            let mut sink = Sink::new(l.clone(), |f: &Fetched| f.url.clone());
+            let jobs = Jobs::new(l.clone(), list, |u: &String| u.clone());
+            let result = f
+                .fetch_all(cfg, jobs, Probe::new(l.clone()), client, &mut sink)
+                .await;
+            (result, sink.into_items())
+        });
+    let (result, out) = match ended {
+        harness::net::real::Ended::Returned(got, _) => got,
+        harness::net::real::Ended::TimedOut(limit) => {
+            return Err(Failure::new(
+                Check::Requirement,
+                "fetch_all returns on real sockets",
+                format!(
+                    "it had not returned after {limit:?} of real time; {}",
+                    ledger.describe()
+                ),
+            )
+            .into())
+        }
+        harness::net::real::Ended::Failed(e) => {
+            return Err(Failure::new(Check::Requirement, "the real servers run", e).into())
+        }
+    };
+    ensure(
+        matches!(result, Ok(_) | Err(PoolError::NotAttempted)),
+        || {
+            Failure::new(
+                Check::Requirement,
+                "fetch_all returns Ok on real sockets",
+                format!("{result:?}"),
+            )
+        },
+    )?;
+    ensure_eq(
+        Check::Requirement,
+        "URLs emitted on real sockets, each once",
+        urls.len(),
+        out.len(),
+        "emit every URL's result, on the calling task",
+    )?;
+    for fetched in &out {
+        let got = fetched.outcome.as_ref().map(|p| (p.status, p.bytes));
+        let want = replies.get(&fetched.url).map(|r| (r.status, r.body));
+        ensure(want.map_or(got.is_err(), |w| got == Ok(w)), || {
+            Failure::new(
+                Check::Requirement,
+                format!(
+                    "{}: {}",
+                    fetched.url,
+                    want.map_or(
+                        "an error (nothing listens there)".to_string(),
+                        |(s, b)| format!("status {s} with a {b}-byte body")
+                    )
+                ),
+                format!("{got:?}"),
+            )
+        })?;
+    }
+    for url in replies.keys() {
+        let (host, path) = url
+            .trim_start_matches("http://")
+            .split_once('/')
+            .unwrap_or_default();
+        let got: Vec<_> = received
+            .iter()
+            .filter(|r| r.host == host && r.path == format!("/{path}"))
+            .collect();
+        ensure(
+            got.len() == 1 && got[0].method == "GET" && got[0].host_header.as_deref() == Some(host),
+            || {
+                Failure::new(
+                    Check::Requirement,
+                    format!("{url}: one GET with `Host: {host}`"),
+                    format!(
+                        "{:?}",
+                        got.iter()
+                            .map(|r| (&r.method, &r.host_header))
+                            .collect::<Vec<_>>()
+                    ),
+                )
+                .hint("one client.get(&url) per URL, through the harness's client")
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task03(), TASK)?;
+    let (world, urls, _) = scripted(ctx, 16, &[200], 300);
+    let doomed = urls[5].clone();
+    let looks = Looks {
+        panic_on: Some(doomed.clone()),
+        ..Looks::default()
+    };
+    let run = fetch_sampled(ctx, f, &world, configs()[1], urls.clone(), looks);
+    let got = run.returned(Check::ErrorsHandled)?;
+    support::panic_reported(
+        &got.result,
+        got.out.iter().map(|f| f.url.as_str()),
+        &urls,
+        &doomed,
+        got.alive,
     )
 }

@@ -70,6 +70,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("stretch_counts_match_the_servers", &[Check::Stretch],
             "after the caller's cancel and after the pool's own: completed = requests the servers answered, cancelled = requests they saw abandoned, never started = the rest of the input, each exact",
             stretch_counts_match_the_servers),
+        TASK.scenario("a_panicking_job_is_reported", &[Check::ErrorsHandled],
+            "one job panics inside its probe: every other URL is emitted, the call returns Err(PoolError::JobPanicked) with the panic's message, and no task is left",
+            a_panicking_job_is_reported),
         TASK.scenario("nothing_runs_after_return", &[Check::NoLeaks, Check::AllJoined],
             "after a cancellation, every task the solution spawned has ended when fetch_all returns, and no request is in flight at the servers",
             nothing_runs_after_return),
@@ -458,4 +461,12 @@ fn empty_url_list_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
         Vec::new(),
         PoolError::EmptyInput,
     )
+}
+
+fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task06(), TASK)?;
+    let cfg = configs()[1];
+    roles::a_panicking_job(ctx, move |jobs, probe, client, token, sink| {
+        f.fetch_all(cfg, jobs, probe, client, token, sink)
+    })
 }

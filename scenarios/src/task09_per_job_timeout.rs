@@ -64,6 +64,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("stretch_percentiles_exact", &[Check::Stretch],
             "40 responses of distinct scripted latencies and some timeouts: P50, P95 and P99 by nearest rank over the Done latencies, exact, and each latency the scripted one plus the network's two ticks",
             stretch_percentiles_exact),
+        TASK.scenario("a_panicking_job_is_reported", &[Check::ErrorsHandled],
+            "one job panics inside its probe: every other URL is emitted, the call returns Err(PoolError::JobPanicked) with the panic's message, and no task is left",
+            a_panicking_job_is_reported),
         TASK.scenario("nothing_runs_after_return", &[Check::NoLeaks, Check::AllJoined],
             "after a cancellation with GETs in flight, every task the solution spawned has ended when fetch_all returns, and no request is in flight",
             nothing_runs_after_return),
@@ -461,4 +464,12 @@ fn empty_url_list_is_refused(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outco
         Vec::new(),
         PoolError::EmptyInput,
     )
+}
+
+fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let f = attempted(sol.task09(), TASK)?;
+    let cfg = configs()[1];
+    roles::a_panicking_job(ctx, move |jobs, probe, client, token, sink| {
+        f.fetch_all(cfg, jobs, probe, client, token, sink)
+    })
 }

@@ -55,6 +55,9 @@ pub fn scenarios() -> Vec<Scenario> {
         TASK.scenario("every_image_downloaded_resized_and_uploaded", &[Check::Requirement],
             "30 images of distinct bytes: each URL comes out once as stored (201), the store got one POST per image at its destination with the image at half size, each request inside its stage's probe (the seed's sizes, then 6/3/4)",
             every_image_downloaded_resized_and_uploaded),
+        TASK.scenario("uploads_on_real_sockets", &[Check::Requirement],
+            "the same pipeline on real loopback sockets (wiremock's servers, real time): each URL stored once, the store received one POST per image at its destination with `Host: store.test` and the image at half size",
+            uploads_on_real_sockets),
         TASK.scenario("each_stage_runs_its_configured_workers", &[Check::PoolSize],
             "with one stage slow at a time: requests in flight at the image host equal the download workers, resizes at once the resize workers, requests at the store the upload workers (16/NumCPU/8, then 6/3/4)",
             each_stage_runs_its_configured_workers),
@@ -158,10 +161,11 @@ impl Run {
                     check,
                     "the pipeline's output ends once every URL has gone through, or at once when cancelled",
                     format!(
-                        "it had not ended after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
+                        "it had not ended after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}{}",
                         self.record.seen().len(),
                         self.record.in_flight(),
-                        self.ledgers.iter().map(|l| l.describe()).collect::<Vec<_>>().join("; ")
+                        self.ledgers.iter().map(|l| l.describe()).collect::<Vec<_>>().join("; "),
+                        sim::hung_tasks(),
                     ),
                 )
                 .hint("each stage's output ends when its last worker drops its sender: give each worker a clone, drop the stage's own copy once they are spawned, and let every wait select on token.cancelled()"))
@@ -1040,5 +1044,92 @@ fn no_urls_ends_every_stage(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
             .hint("an empty input is no error for a stage: its workers find nothing and exit, and the output ends")
         },
     )?;
+    Ok(())
+}
+
+fn uploads_on_real_sockets(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+    let p = attempted(sol.task10(), TASK)?;
+    let n = 8;
+    let (world, urls) = images(n, |i| Duration::from_millis(i as u64 % 3), Duration::ZERO);
+    ctx.stage("running the pipeline on real loopback sockets");
+    let ledgers = [
+        ctx.ledger("downloads"),
+        ctx.ledger("resizes"),
+        ctx.ledger("uploads"),
+    ];
+    let (l, list) = (ledgers.clone(), urls.clone());
+    let setup = Setup {
+        cost: Duration::from_millis(2),
+        ..Setup::new(distinct())
+    };
+    let (ended, received) =
+        harness::net::real::run(&world, Duration::from_secs(5), |client| async move {
+            let jobs = Jobs::new(l[0].clone(), list, |u: &String| u.clone());
+            let probes = [0, 1, 2].map(|i| Probe::new(l[i].clone()));
+            let bounds: [Boundary; 3] = Default::default();
+            drive(
+                p,
+                setup,
+                jobs,
+                probes,
+                client,
+                CancellationToken::new(),
+                &bounds,
+            )
+            .await
+        });
+    let (refused, out) = match ended {
+        harness::net::real::Ended::Returned((refused, out, _, _), _) => (refused, out),
+        harness::net::real::Ended::TimedOut(limit) => {
+            return Err(Failure::new(
+                Check::Requirement,
+                "the pipeline's output ends on real sockets",
+                format!(
+                    "it had not ended after {limit:?} of real time; {}",
+                    ledgers
+                        .iter()
+                        .map(|l| l.describe())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )
+            .into())
+        }
+        harness::net::real::Ended::Failed(e) => {
+            return Err(Failure::new(Check::Requirement, "the real servers run", e).into())
+        }
+    };
+    let got = Got {
+        refused,
+        out,
+        ended: [None; 3],
+        stages: Default::default(),
+        taken: Vec::new(),
+        metrics: [None, None, None],
+        alive: 0,
+        left: None,
+    };
+    each_out_once(&got, &urls, Check::Requirement)?;
+    for (i, url) in urls.iter().enumerate() {
+        let posts: Vec<_> = received
+            .iter()
+            .filter(|r| r.host == STORE && r.path == store_path(url))
+            .collect();
+        let want = half(&content(i));
+        ensure(
+            posts.len() == 1
+                && posts[0].method == "POST"
+                && posts[0].host_header.as_deref() == Some(STORE)
+                && posts[0].body == want[..],
+            || {
+                Failure::new(
+                    Check::Requirement,
+                    format!("one POST to http://{STORE}{} with `Host: {STORE}` and {url}'s image at half size ({} bytes)", store_path(url), want.len()),
+                    format!("{:?}", posts.iter().map(|r| (&r.method, &r.host_header, r.body.len())).collect::<Vec<_>>()),
+                )
+                .hint("upload what the resize returned, with client.post(&destination(&url), bytes)")
+            },
+        )?;
+    }
     Ok(())
 }

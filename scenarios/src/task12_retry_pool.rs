@@ -122,8 +122,8 @@ impl Run {
                 Err(Failure::new(
                     check,
                     "fetch_all returns once every URL has its outcome",
-                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}",
-                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe()),
+                    format!("it had not returned after {limit:?} of virtual time; the servers saw {} requests, {} still in flight; {}{}",
+                        self.record.seen().len(), self.record.in_flight(), self.ledger.describe(), harness::net::sim::hung_tasks()),
                 )
                 .hint("the consumer reads results until the results channel closes; drop every sender (the producer's, each worker's, the retry pool's) so it does"))
             }

@@ -94,7 +94,10 @@ pub trait UrlFetcher: Sync {
     /// - the suite gives this task buffers of at least 1 (tokio's bounded channels have no
     ///   rendezvous: `mpsc::channel(0)` panics);
     /// - taking one URL to see whether there is any (a `Peekable`) is fine;
-    /// - panicking jobs are not part of this task's scenarios yet.
+    /// - a job that panics (inside `probe.run_async`) takes its worker task with it: the other
+    ///   workers go on and every other URL is emitted, and the call returns
+    ///   `Err(PoolError::JobPanicked(msg))` once every task has ended, `msg` holding the panic's
+    ///   message (a `JoinError`'s `Display` does); it never hangs or loses the other URLs.
     fn fetch_all<'a>(
         &'a self,
         cfg: FetchConfig,

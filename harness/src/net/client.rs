@@ -9,7 +9,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Uri;
 use hyper_util::rt::TokioIo;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 /// A response: its status and its whole body.
@@ -42,10 +45,12 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Tier {
     /// turmoil's simulated TCP, on the world's virtual time.
     Simulated,
+    /// Real TCP on loopback, each host of the world at its server's address.
+    Real(Arc<BTreeMap<String, SocketAddr>>),
 }
 
 /// The harness's HTTP client. Cheap to clone; share one across workers, as the seed's hint
@@ -59,6 +64,12 @@ impl HttpClient {
     pub(crate) fn simulated() -> Self {
         HttpClient {
             tier: Tier::Simulated,
+        }
+    }
+
+    pub(crate) fn real(hosts: Arc<BTreeMap<String, SocketAddr>>) -> Self {
+        HttpClient {
+            tier: Tier::Real(hosts),
         }
     }
 
@@ -81,11 +92,21 @@ impl HttpClient {
             _ => return Err(HttpError::BadUrl(format!("{url}: not http://host/path"))),
         };
         let port = uri.port_u16().unwrap_or(80);
-        match self.tier {
+        let refused = |e: std::io::Error| HttpError::Connect(format!("{host}:{port}: {e}"));
+        match &self.tier {
             Tier::Simulated => {
                 let stream = turmoil::net::TcpStream::connect((host.as_str(), port))
                     .await
-                    .map_err(|e| HttpError::Connect(format!("{host}:{port}: {e}")))?;
+                    .map_err(refused)?;
+                exchange(stream, &host, &uri, method, body).await
+            }
+            Tier::Real(hosts) => {
+                let Some(addr) = hosts.get(&host) else {
+                    return Err(HttpError::Connect(format!("{host}: no such host")));
+                };
+                let stream = tokio::net::TcpStream::connect(addr)
+                    .await
+                    .map_err(refused)?;
                 exchange(stream, &host, &uri, method, body).await
             }
         }

@@ -3,9 +3,12 @@
 //! decides every timing verdict. The solution talks to them through the one client the harness
 //! hands it ([`HttpClient`]), and the servers record what a solution cannot fake
 //! ([`Record`]): each request's start and end on the world's clock, the requests in flight at
-//! each instant, and the requests the client abandoned before their response.
+//! each instant, and the requests the client abandoned before their response. The same world
+//! also runs on real loopback sockets ([`real`], wiremock's servers, real time) for the HTTP
+//! contract itself; that tier decides no timing verdict.
 
 mod client;
+pub mod real;
 mod record;
 pub mod sim;
 mod world;

@@ -10,7 +10,7 @@ use super::{HttpClient, Record, Reply, World};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -29,6 +29,19 @@ pub const PROGRESS: Duration = Duration::from_millis(250);
 /// Virtual time simulated in this process since [`take_simulated`] last asked, in nanoseconds: a
 /// verdict reports it beside its wall time (how many simulated seconds a wall second buys).
 static SIMULATED: AtomicU64 = AtomicU64::new(0);
+
+/// Tasks of the client alive when the last world ended without its client returning.
+static ALIVE_AT_LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// What the virtual-time watchdog saw of a client that never returned, for its failure: how many
+/// tasks it had started with `tokio::spawn` were still alive at the limit (tokio names no task
+/// outside `tokio_unstable`; where each job stood is the ledger's to say).
+pub fn hung_tasks() -> String {
+    match ALIVE_AT_LIMIT.load(Ordering::Relaxed) {
+        usize::MAX => String::new(),
+        n => format!("; {n} task(s) the pool spawned still alive at the limit"),
+    }
+}
 
 /// The virtual time simulated since the last call, and a fresh count.
 pub(crate) fn take_simulated() -> Duration {
@@ -93,7 +106,12 @@ where
     }
     let out: Rc<RefCell<Option<(R, Duration)>>> = Rc::default();
     let slot = out.clone();
+    let runtime: Rc<RefCell<Option<(tokio::runtime::Handle, usize)>>> = Rc::default();
+    let rt = runtime.clone();
     sim.client("pool", async move {
+        let handle = tokio::runtime::Handle::current();
+        let before = handle.metrics().num_alive_tasks();
+        *rt.borrow_mut() = Some((handle, before));
         let r = client(HttpClient::simulated()).await;
         *slot.borrow_mut() = Some((r, turmoil::sim_elapsed().unwrap_or_default()));
         // The world runs on a little, so what the client sent last (a close) reaches the
@@ -116,6 +134,13 @@ where
     };
     SIMULATED.fetch_add(sim.elapsed().as_nanos() as u64, Ordering::Relaxed);
     let returned = out.borrow_mut().take();
+    if returned.is_none() {
+        let alive = runtime
+            .borrow()
+            .as_ref()
+            .map(|(h, before)| h.metrics().num_alive_tasks().saturating_sub(*before));
+        ALIVE_AT_LIMIT.store(alive.unwrap_or(usize::MAX), Ordering::Relaxed);
+    }
     match (returned, ran) {
         (Some((r, at)), _) => Ended::Returned(r, at),
         (None, Err(e)) if e.to_string().contains("Ran for duration") => Ended::TimedOut(limit),
