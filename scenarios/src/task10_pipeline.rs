@@ -77,7 +77,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "the pipeline's reader goes away after its first item: each stage's sends fail in turn and it stops, no job begun in any stage later than two of the slowest jobs (1 s downloads) after the reader left",
             a_stage_stops_when_its_reader_is_gone),
         TASK.scenario("nothing_runs_after_the_output_ends", &[Check::NoLeaks],
-            "a tick after the pipeline's output ended, in a whole run and in a cancelled one: no task the stages spawned is alive and no request is in flight",
+            "a tick after the pipeline's output ended, in a whole run with upstream errors and in a cancelled one: no task the stages spawned is alive and no request is in flight",
             nothing_runs_after_the_output_ends),
         TASK.scenario("stretch_stage_metrics_exact", &[Check::Stretch],
             "each stage's metrics, sent once its workers exit: its own successes and failures exact (failures passed on are not its), its busy time the sum of its probes' durations within a tick",
@@ -924,11 +924,18 @@ fn a_stage_stops_when_its_reader_is_gone(sol: &'static dyn Solution, ctx: &mut C
 fn nothing_runs_after_the_output_ends(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let p = attempted(sol.task10(), TASK)?;
     for cancel in [Cancel::Never, Cancel::At(Duration::from_millis(1_500))] {
-        let (world, urls) = images(
+        let (mut world, mut urls) = images(
             40,
             |i| Duration::from_millis(200 * (i % 4) as u64 + 400),
             TICK * 30,
         );
+        // Upstream errors among them: a refusing image host and a store that fails some uploads.
+        world = world.refusing("down.test").route(
+            STORE,
+            &store_path(&urls[3]),
+            [Reply::status(502, 0)],
+        );
+        urls.extend((0..8).map(|i| format!("http://down.test/{i}.png")));
         let r = run(
             ctx,
             p,
