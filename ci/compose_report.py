@@ -69,11 +69,11 @@ if os.path.exists(os.path.join(out, "sweep.md")):
     if times:
         results = json.load(open(os.path.join(out, "results.json")))
         n_mutants = len(json.load(open(os.path.join(out, "mutants.json")))["mutants"])
-        print("\nThe mutants test (%d mutants, eight at a time; a race scenario runs only for a mutant no" % n_mutants)
-        print("other scenario caught and blamed) took %.0f to %.0f s per run in this sweep (median %.0f s)" % (min(times), max(times), statistics.median(times)))
-        print("on this machine's two cores, while other work ran beside it; `cargo test -p harness` adds the")
-        print("suite's %d scenarios (their children run two at a time) to it, and stays under the 60 s" % len(results["tests"]))
-        print("the issues ask for after the build (a quiet run: about 50 s).\n")
+        print("\nThe mutants test (%d mutants, eight at a time; each runs its task's scenarios, those judging" % n_mutants)
+        print("its item first, until one catches and blames it) took %.0f to %.0f s per run in this sweep" % (min(times), max(times)))
+        print("(median %.0f s) on this machine's two cores; `cargo test -p harness` adds the suite's %d" % (statistics.median(times), len(results["tests"])))
+        print("scenarios (their children run two at a time) to it, and stays well under the 60 s the issues")
+        print("ask for after the build (a quiet run: about 20 s).\n")
 if os.path.exists(os.path.join(out, "hostile.txt")):
     print("\n## Hostile solutions\n")
     print("`ci/hostile.sh`: each hostile crate graded as a grader would, checked for exit status, time")
