@@ -31,6 +31,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task09_per_job_timeout;
+pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
@@ -159,6 +160,7 @@ pub fn all() -> Vec<Mutant> {
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
         task09_per_job_timeout::mutants(),
+        task10_pipeline::mutants(),
         task12_retry_pool::mutants(),
         blind::all(),
     ]
