@@ -208,6 +208,19 @@ fn caught(m: &mutants::Mutant, vs: &[Verdict]) -> Result<(), Failed> {
     }
 }
 
+/// `Ok` when every verdict passed, else every other verdict's message.
+fn all_passed(verdicts: Vec<Verdict>) -> Result<(), Failed> {
+    let bad: Vec<_> = verdicts
+        .into_iter()
+        .filter(|v| v.status != Status::Pass)
+        .map(|v| v.message())
+        .collect();
+    match bad.is_empty() {
+        true => Ok(()),
+        false => Err(bad.join("\n\n").into()),
+    }
+}
+
 fn table(rows: &[(&mutants::Mutant, &[Verdict])]) -> String {
     let mut md =
         String::from("| mutant | the bug | must be blamed on | caught by |\n|---|---|---|---|\n");
@@ -361,15 +374,7 @@ fn main() {
     }));
     trials.push(Trial::test("reference_passes_everything", || {
         let s = setup();
-        let bad: Vec<_> = judge(s.mutants.len(), "", "reference", |_| true)
-            .into_iter()
-            .filter(|v| v.status != Status::Pass)
-            .map(|v| v.message())
-            .collect();
-        match bad.is_empty() {
-            true => Ok(()),
-            false => Err(bad.join("\n\n").into()),
-        }
+        all_passed(judge(s.mutants.len(), "", "reference", |_| true))
     }));
     trials.push(Trial::test(
         "reference_verdicts_hold_under_another_seed",
@@ -379,15 +384,20 @@ fn main() {
             let s = setup();
             let other = s.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
             let network = |sc: &ScenarioInfo| [3, 6, 9, 10, 12].contains(&sc.task);
-            let bad: Vec<_> = judge_seeded(s.mutants.len(), "", "reference", network, other)
-                .into_iter()
-                .filter(|v| v.status != Status::Pass)
-                .map(|v| v.message())
-                .collect();
-            match bad.is_empty() {
-                true => Ok(()),
-                false => Err(format!("with HARNESS_SEED={other}:\n{}", bad.join("\n\n")).into()),
-            }
+            all_passed(judge_seeded(
+                s.mutants.len(),
+                "",
+                "reference",
+                network,
+                other,
+            ))
+            .map_err(|e| {
+                format!(
+                    "with HARNESS_SEED={other}:\n{}",
+                    e.message().unwrap_or_default()
+                )
+                .into()
+            })
         },
     ));
     let conclusion = libtest_mimic::run(&args, trials);

@@ -1,8 +1,8 @@
 //! The real tier on its own: wiremock's servers start threads of their own (kept in a pool), so
 //! these run in a process apart from the harness's unit tests, whose leak checks count threads.
 
-use harness::net::real::{run, Ended};
-use harness::net::{Reply, World};
+use harness::net::real::run;
+use harness::net::{Ended, Reply, World};
 use std::time::Duration;
 use tracing_test::traced_test;
 

@@ -253,3 +253,23 @@ pub fn panic_reported<'a, T: std::fmt::Debug>(
     })?;
     Ok(())
 }
+
+/// What a real-tier run returned, or the failure of one that did not (`ends`: what the call
+/// should have done, say "fetch_all returns"; `stood`: where its jobs stood).
+pub fn real_returned<R>(
+    ended: harness::net::Ended<R>,
+    ends: &str,
+    stood: impl FnOnce() -> String,
+) -> Result<R, Failure> {
+    match ended {
+        harness::net::Ended::Returned(got, _) => Ok(got),
+        harness::net::Ended::TimedOut(limit) => Err(Failure::new(
+            Check::Requirement,
+            format!("{ends} on real sockets"),
+            format!("it had not after {limit:?} of real time; {}", stood()),
+        )),
+        harness::net::Ended::Failed(e) => {
+            Err(Failure::new(Check::Requirement, "the real servers run", e))
+        }
+    }
+}

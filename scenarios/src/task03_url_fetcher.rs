@@ -792,23 +792,7 @@ fn works_on_real_sockets(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
                 .await;
             (result, sink.into_items())
         });
-    let (result, out) = match ended {
-        harness::net::real::Ended::Returned(got, _) => got,
-        harness::net::real::Ended::TimedOut(limit) => {
-            return Err(Failure::new(
-                Check::Requirement,
-                "fetch_all returns on real sockets",
-                format!(
-                    "it had not returned after {limit:?} of real time; {}",
-                    ledger.describe()
-                ),
-            )
-            .into())
-        }
-        harness::net::real::Ended::Failed(e) => {
-            return Err(Failure::new(Check::Requirement, "the real servers run", e).into())
-        }
-    };
+    let (result, out) = support::real_returned(ended, "fetch_all returns", || ledger.describe())?;
     ensure(
         matches!(result, Ok(_) | Err(PoolError::NotAttempted)),
         || {

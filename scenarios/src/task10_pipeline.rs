@@ -1085,27 +1085,12 @@ fn uploads_on_real_sockets(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome
             )
             .await
         });
-    let (refused, out) = match ended {
-        harness::net::real::Ended::Returned((refused, out, _, _), _) => (refused, out),
-        harness::net::real::Ended::TimedOut(limit) => {
-            return Err(Failure::new(
-                Check::Requirement,
-                "the pipeline's output ends on real sockets",
-                format!(
-                    "it had not ended after {limit:?} of real time; {}",
-                    ledgers
-                        .iter()
-                        .map(|l| l.describe())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
-            .into())
-        }
-        harness::net::real::Ended::Failed(e) => {
-            return Err(Failure::new(Check::Requirement, "the real servers run", e).into())
-        }
+    let stood = || {
+        let stood: Vec<String> = ledgers.iter().map(|l| l.describe()).collect();
+        stood.join("; ")
     };
+    let (refused, out, _, _) =
+        crate::support::real_returned(ended, "the pipeline's output ends", stood)?;
     let got = Got {
         refused,
         out,

@@ -16,3 +16,15 @@ mod world;
 pub use client::{HttpClient, HttpError, Page};
 pub use record::{Record, Seen};
 pub use world::{Reply, World};
+
+/// How a run of a world ended, on either tier.
+pub enum Ended<R> {
+    /// The client returned `R` at this instant: the world's clock when simulated, the real time
+    /// since it began on the real tier.
+    Returned(R, std::time::Duration),
+    /// The client was still running at the limit (virtual time when simulated, else real).
+    TimedOut(std::time::Duration),
+    /// The world could not run to the end (a host's error, turmoil's own, or a reply the real
+    /// tier cannot serve).
+    Failed(String),
+}

@@ -8,7 +8,7 @@
 //! a refusing host (a loopback port nothing listens on) and a host's default reply. Not a reset:
 //! wiremock cannot close a connection unanswered, so a world with one is refused.
 
-use super::{HttpClient, Reply, World};
+use super::{Ended, HttpClient, Reply, World};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -25,16 +25,6 @@ pub struct Received {
     /// The request's `Host` header.
     pub host_header: Option<String>,
     pub body: Vec<u8>,
-}
-
-/// How a real run ended.
-pub enum Ended<R> {
-    /// The client returned `R` after this much real time.
-    Returned(R, Duration),
-    /// The client was still running after the limit.
-    TimedOut(Duration),
-    /// The world could not be served (a reset scripted, a server that did not start).
-    Failed(String),
 }
 
 /// The replies of one route in turn, counted per path: the n-th request to a path gets the

@@ -6,6 +6,7 @@
 //! [`TICK`], a TCP socket holds 1 024 segments (its default 64 panics under a pool with
 //! unbounded requests), and the simulation ends at the scenario's virtual limit.
 
+pub use super::Ended;
 use super::{HttpClient, Record, Reply, World};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -46,16 +47,6 @@ pub fn hung_tasks() -> String {
 /// The virtual time simulated since the last call, and a fresh count.
 pub(crate) fn take_simulated() -> Duration {
     Duration::from_nanos(SIMULATED.swap(0, Ordering::Relaxed))
-}
-
-/// How a simulated run ended.
-pub enum Ended<R> {
-    /// The client returned `R` at this instant of the world's clock.
-    Returned(R, Duration),
-    /// The client was still running at the virtual-time limit.
-    TimedOut(Duration),
-    /// The simulation failed (a host's error, or turmoil's own).
-    Failed(String),
 }
 
 /// Runs `client` (the solution, handed the harness's client) against `world`, with `seed`
