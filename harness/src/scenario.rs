@@ -236,6 +236,12 @@ impl Ctx {
         crate::startup::late_starters(|| f(self))
     }
 
+    /// Holds every thread started from now on at its start until the hold is released (see
+    /// [`crate::startup::ThreadHold`]).
+    pub fn hold_new_threads(&self) -> crate::startup::ThreadHold {
+        crate::startup::ThreadHold::arm()
+    }
+
     /// Workers leaving their jobs two at a time, `rounds` pairs a seeded offset within `spread`
     /// apart (see [`crate::pairs`]): wrap a probe in them with [`crate::pairs::Pairs::around`].
     pub fn pairs(

@@ -29,6 +29,9 @@ type Create = unsafe extern "C" fn(
 static ARMED: AtomicBool = AtomicBool::new(false);
 /// Whether the trampoline has ever run: proof the interposition is in effect.
 static HELD: AtomicU64 = AtomicU64::new(0);
+/// The longest a thread created now is held, in milliseconds: [`MAX_HOLD`], or [`HOLD_CAP`]
+/// under a [`ThreadHold`] the scenario releases itself.
+static HOLD_MS: AtomicU64 = AtomicU64::new(MAX_HOLD.as_millis() as u64);
 
 struct Pending {
     start: Start,
@@ -82,7 +85,8 @@ pub unsafe extern "C" fn pthread_create(
         // SAFETY: forwarded as received.
         return unsafe { real(thread, attr, start, arg) };
     }
-    let until = Instant::now() + MAX_HOLD; // real time: the longest a thread is held
+    // real time: the longest a thread is held
+    let until = Instant::now() + Duration::from_millis(HOLD_MS.load(Ordering::SeqCst));
     let pending = Box::into_raw(Box::new(Pending { start, arg, until })) as *mut libc::c_void;
     // SAFETY: forwarded with the trampoline, which takes back `pending`.
     let r = unsafe { real(thread, attr, trampoline, pending) };
@@ -168,6 +172,42 @@ fn parse(status: &str) -> (bool, u64) {
         }
     }
     (asleep, switches)
+}
+
+/// The longest a [`ThreadHold`] holds a thread, should the scenario never release it.
+pub const HOLD_CAP: Duration = Duration::from_secs(5);
+
+/// Every thread started while this lives waits at its start until [`ThreadHold::release`] (or
+/// the drop, or [`HOLD_CAP`]): how a scenario puts a task between its spawn and its first
+/// instruction while something else happens (a failure the task must see before it starts its
+/// job). Unlike [`late_starters`], nothing but the scenario ends the hold.
+pub struct ThreadHold {
+    before: u64,
+}
+
+impl ThreadHold {
+    pub(crate) fn arm() -> Self {
+        HOLD_MS.store(HOLD_CAP.as_millis() as u64, Ordering::SeqCst);
+        ARMED.store(true, Ordering::SeqCst);
+        ThreadHold {
+            before: HELD.load(Ordering::SeqCst),
+        }
+    }
+
+    /// How many threads have reached their start since the hold was armed.
+    pub fn held(&self) -> u64 {
+        HELD.load(Ordering::SeqCst) - self.before
+    }
+
+    /// Lets every held thread go.
+    pub fn release(self) {}
+}
+
+impl Drop for ThreadHold {
+    fn drop(&mut self) {
+        ARMED.store(false, Ordering::SeqCst);
+        HOLD_MS.store(MAX_HOLD.as_millis() as u64, Ordering::SeqCst);
+    }
 }
 
 /// Releases every held thread, also when the call under test panics.

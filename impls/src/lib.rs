@@ -7,13 +7,14 @@ pub mod task04_csv_parser;
 pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task07_errgroup;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, PerJobTimeout, Pipeline, RetryPool, Solution, Squarer,
-    UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout, Pipeline, RetryPool,
+    Solution, Squarer, UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -40,6 +41,9 @@ impl Solution for Reference {
     }
     fn task06(&self) -> Option<&dyn CancellablePool> {
         Some(&task06_cancellable_pool::Answer)
+    }
+    fn task07(&self) -> Option<&dyn ErrgroupCounter> {
+        Some(&task07_errgroup::Answer)
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         Some(&task09_per_job_timeout::Answer)

@@ -30,13 +30,14 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task07_errgroup;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, FileHasher, PerJobTimeout, Pipeline, RetryPool, Solution, Squarer,
-    UrlFetcher, WordCounter,
+    CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout, Pipeline, RetryPool,
+    Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -61,6 +62,7 @@ pub struct Mutated {
     pub task04: Option<&'static dyn CsvParser>,
     pub task05: Option<&'static dyn WordCounter>,
     pub task06: Option<&'static dyn CancellablePool>,
+    pub task07: Option<&'static dyn ErrgroupCounter>,
     pub task09: Option<&'static dyn PerJobTimeout>,
     pub task10: Option<&'static dyn Pipeline>,
     pub task12: Option<&'static dyn RetryPool>,
@@ -75,6 +77,7 @@ impl Mutated {
         task04: None,
         task05: None,
         task06: None,
+        task07: None,
         task09: None,
         task10: None,
         task12: None,
@@ -102,6 +105,9 @@ impl Solution for Mutated {
     }
     fn task06(&self) -> Option<&dyn CancellablePool> {
         self.task06
+    }
+    fn task07(&self) -> Option<&dyn ErrgroupCounter> {
+        self.task07
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         self.task09
@@ -159,6 +165,7 @@ pub fn all() -> Vec<Mutant> {
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
+        task07_errgroup::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
         task12_retry_pool::mutants(),

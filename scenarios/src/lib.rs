@@ -9,9 +9,11 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task07_errgroup;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
+mod words;
 
 use harness::Scenario;
 
@@ -24,6 +26,7 @@ pub fn all() -> Vec<Scenario> {
         task04_csv_parser::scenarios(),
         task05_word_counter::scenarios(),
         task06_cancellable_pool::scenarios(),
+        task07_errgroup::scenarios(),
         task09_per_job_timeout::scenarios(),
         task10_pipeline::scenarios(),
         task12_retry_pool::scenarios(),

@@ -273,3 +273,39 @@ pub fn real_returned<R>(
         }
     }
 }
+
+/// `want`, unless the machine has that many CPUs: then `instead` (a pool sized from the CPU
+/// count rather than the config must show).
+pub fn apart_from_cpus(want: usize, instead: usize) -> usize {
+    if PoolConfig::num_cpu() == want {
+        instead
+    } else {
+        want
+    }
+}
+
+/// Runs `run` (one run of the pool, given its number) until `pairs` have met `meet` times, at
+/// most `runs` times; a machine that kept the pairs apart decides nothing, under `check`.
+pub fn until_pairs_met(
+    pairs: &harness::pairs::Pairs,
+    (meet, runs): (u64, usize),
+    check: Check,
+    what: &str,
+    mut run: impl FnMut(usize) -> Result<(), Failure>,
+) -> Outcome {
+    let mut met = 0;
+    for n in 0..runs {
+        run(n)?;
+        if n % 16 == 15 {
+            met = pairs.met();
+            if met >= meet {
+                return Ok(());
+            }
+        }
+    }
+    Err(not_deciding(
+        check,
+        &format!("{meet} runs whose {what}"),
+        &format!("{met} in {runs} runs: the machine kept them apart"),
+    ))?
+}

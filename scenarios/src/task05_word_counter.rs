@@ -8,6 +8,10 @@
 //! quantity apart (workers, both buffers, the machine's CPU count), so using one for another shows.
 
 use crate::support;
+use crate::words::{
+    corpus, differences, plain_texts, seed_bytes_from, sequential_count, tempdir, write_files,
+    CONTEXT_WORDS, COUNT_HINT, NOT_UTF8,
+};
 use harness::contracts::task05_word_counter::{Counts, WordCounter, TASK};
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::hold::while_held;
@@ -20,37 +24,27 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// `want`, unless the machine has that many CPUs: then `instead` (a pool sized from the CPU
-/// count rather than the config must show).
-fn apart_from_cpus(want: usize, instead: usize) -> usize {
-    if PoolConfig::num_cpu() == want {
-        instead
-    } else {
-        want
-    }
-}
 
 /// The main pool: buffers smaller than the input, so their bounds show, and no two of workers,
 /// jobs buffer, results buffer and the CPU count equal. One result slot: a consumer that stops
 /// reading blocks the workers at once.
 fn cfg() -> PoolConfig {
     PoolConfig {
-        workers: apart_from_cpus(3, 4),
-        jobs_buffer: apart_from_cpus(5, 6),
-        results_buffer: apart_from_cpus(1, 0),
+        workers: support::apart_from_cpus(3, 4),
+        jobs_buffer: support::apart_from_cpus(5, 6),
+        results_buffer: support::apart_from_cpus(1, 0),
     }
 }
 
 /// A second pool with other sizes, a rendezvous jobs channel among them.
 fn other() -> PoolConfig {
     PoolConfig {
-        workers: apart_from_cpus(5, 6),
+        workers: support::apart_from_cpus(5, 6),
         jobs_buffer: 0,
-        results_buffer: apart_from_cpus(7, 8),
+        results_buffer: support::apart_from_cpus(7, 8),
     }
 }
 
@@ -163,136 +157,9 @@ fn merged_once_per_file(m: &Merges, files: usize) -> Result<(), Failure> {
     })
 }
 
-/// Writes `texts` as `f00.txt`, `f01.txt`, ... in `dir`, in order.
-fn write_files(dir: &Path, texts: &[String]) -> Vec<PathBuf> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let path = dir.join(format!("f{i:02}.txt"));
-            std::fs::write(&path, text).expect("the scenario can write its temporary files");
-            path
-        })
-        .collect()
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("the scenario can create a temporary directory")
-}
-
-/// `n` short files of ordinary words, for scenarios where the counts are not the question.
-fn plain_texts(ctx: &mut Ctx, n: usize) -> Vec<String> {
-    const WORDS: [&str; 8] = [
-        "go", "Rust", "pool", "worker", "channel", "map", "merge", "word",
-    ];
-    (0..n)
-        .map(|_| {
-            let k = ctx.rng.usize(5..30);
-            let words: Vec<&str> = (0..k)
-                .map(|_| WORDS[ctx.rng.usize(..WORDS.len())])
-                .collect();
-            words.join(", ")
-        })
-        .collect()
-}
-
-/// The contract's count, one file after another: maximal runs of alphanumeric characters, each
-/// lowercased on its own.
-fn sequential_count<'a>(texts: impl IntoIterator<Item = &'a str>) -> Counts {
-    let mut counts = Counts::new();
-    for text in texts {
-        let mut word = String::new();
-        for c in text.chars().chain([' ']) {
-            if c.is_alphanumeric() {
-                word.push(c);
-            } else if !word.is_empty() {
-                *counts.entry(word.to_lowercase()).or_default() += 1;
-                word.clear();
-            }
-        }
-    }
-    counts
-}
-
 fn counted(r: Result<Counts, PoolError>) -> Result<Counts, Failure> {
     support::returned(Check::Requirement, "count_words returns Ok(counts)", r)
 }
-
-/// 32 bytes for proptest's ChaCha from the run's seed (splitmix64), so `--exact` replays them.
-fn seed_bytes_from(seed: u64) -> [u8; 32] {
-    let mut state = seed;
-    let mut out = [0u8; 32];
-    for chunk in out.chunks_mut(8) {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
-    }
-    out
-}
-
-/// Letters of both cases (some outside ASCII, `Σ` whose lowercase depends on what follows it, `İ`
-/// whose lowercase is two characters, the second not alphanumeric), digits (ASCII,
-/// Arabic-Indic, superscript, a Roman numeral that has a lowercase), CJK: short words from these
-/// collide often, within a file and across files, and after lowercasing.
-const ALPHABET: [char; 17] = [
-    'a', 'b', 'A', 'B', 'é', 'É', 'ж', 'Ж', 'ß', 'Σ', 'Ο', 'İ', '7', '٣', '²', 'Ⅻ', '中',
-];
-/// What may stand between words: whitespace of several kinds, punctuation (the apostrophe, which
-/// a final sigma looks across), symbols, the replacement character.
-const SEPARATORS: [&str; 17] = [
-    " ", "\n", "  ", "\t", "\r\n", ",", ", ", ".", "!?", "'", "-", "_", "…", "—", "\u{a0}",
-    "\u{3000}", "\u{fffd}",
-];
-
-/// A corpus: one to six files, each a run of words and separators (possibly none: empty files).
-fn corpus() -> impl Strategy<Value = Vec<String>> {
-    let word = prop::collection::vec(prop::sample::select(&ALPHABET[..]), 1..=3)
-        .prop_map(|cs| cs.into_iter().collect::<String>());
-    let file = (
-        prop::sample::select(&SEPARATORS[..]),
-        prop::collection::vec((word, prop::sample::select(&SEPARATORS[..])), 0..24),
-    )
-        .prop_map(|(lead, words)| {
-            let mut text = if lead == " " {
-                String::new()
-            } else {
-                lead.into()
-            };
-            for (w, sep) in words {
-                text += &w;
-                text += sep;
-            }
-            text
-        });
-    prop::collection::vec(file, 1..=6)
-}
-
-/// The first few words whose counts differ, as `word: expected x, got y`.
-fn differences(expected: &Counts, got: &Counts) -> Vec<String> {
-    let mut words: Vec<&String> = expected.keys().chain(got.keys()).collect();
-    words.sort();
-    words.dedup();
-    words
-        .into_iter()
-        .filter(|w| expected.get(*w) != got.get(*w))
-        .take(6)
-        .map(|w| {
-            format!(
-                "{w:?}: expected {}, got {}",
-                expected.get(w).copied().unwrap_or(0),
-                got.get(w).copied().unwrap_or(0)
-            )
-        })
-        .collect()
-}
-
-const COUNT_HINT: &str =
-    "split each file with text.split(|c: char| !c.is_alphanumeric()), skip empty pieces, \
-     then lowercase each word on its own (lowercasing the whole text first changes a final sigma \
-     and splits an İ), read bytes lossily (String::from_utf8_lossy), and merge partial maps with \
-     *global.entry(word).or_default() += n: insert() overwrites what other files counted";
 
 fn equals_sequential_count(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let wc = attempted(sol.task05(), TASK)?;
@@ -340,13 +207,6 @@ fn equals_sequential_count(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome
         .into()),
     }
 }
-
-/// Bytes that are not UTF-8 between and inside words: a lone continuation byte, a truncated
-/// sequence, an overlong encoding, a byte that never occurs.
-const NOT_UTF8: &[u8] = b"caf\xc3 Caf\xc3\xa9\x80bar \xe2\x82 \xc0\xafquux\xffQUUX 12\xfe34";
-
-/// Words whose lowercase depends on context or grows, and digits, as the contract names them.
-const CONTEXT_WORDS: &str = "ΟΔΟΣ'Α ΟΔΟΣ οδος'α İstanbul İ ISTANBUL Ⅻ ⅻ x²y 2024 mp3 MP3 ٣٣ ẞ ß";
 
 /// One directory per run: nested directories, one file name used twice, files whose real bytes
 /// appear only when their job starts, a symlink to a file outside the list, directories among
@@ -778,7 +638,7 @@ fn exact_over_repeated_runs(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcom
         results_buffer: 3,
     };
     let many = PoolConfig {
-        workers: apart_from_cpus(8, 9),
+        workers: support::apart_from_cpus(8, 9),
         jobs_buffer: 3,
         results_buffer: 16,
     };
@@ -861,9 +721,9 @@ fn results_close_when_the_last_workers_finish_together(
     // The third worker finds no file and leaves first; the other two race to be last. Buffers
     // big enough that no worker waits on the consumer between its job and its exit.
     let cfg = PoolConfig {
-        workers: apart_from_cpus(3, 4),
-        jobs_buffer: apart_from_cpus(6, 7),
-        results_buffer: apart_from_cpus(5, 7),
+        workers: support::apart_from_cpus(3, 4),
+        jobs_buffer: support::apart_from_cpus(6, 7),
+        results_buffer: support::apart_from_cpus(5, 7),
     };
     // Each run is one chance (its last two workers), so the runs are many and small. Between a
     // job's end and a "last one out" counter lie the solution's result send (waking the
@@ -881,36 +741,30 @@ fn results_close_when_the_last_workers_finish_together(
     let paths = write_files(dir.path(), &texts);
     let expected = sequential_count(texts.iter().map(String::as_str));
     let pairs = ctx.pairs(RUNS, spread);
-    let mut met = 0;
-    for run in 0..RUNS {
-        let ledger = ctx.counting_ledger("files");
-        let probe = pairs.around(Probe::new(ledger.clone()));
-        ctx.stage(format!(
+    support::until_pairs_met(
+        &pairs,
+        (MEET, RUNS),
+        Check::CloseOnce,
+        "last two workers left their files together",
+        |run| {
+            let ledger = ctx.counting_ledger("files");
+            let probe = pairs.around(Probe::new(ledger.clone()));
+            ctx.stage(format!(
             "run {run}: waiting for count_words to return after its last two workers left their files together"
         ));
-        let (r, m) = count(wc, cfg, &ledger, paths.clone(), probe);
-        let got = counted(r)?;
-        let diffs = differences(&expected, &got);
-        ensure(diffs.is_empty(), || {
-            Failure::new(
-                Check::Requirement,
-                "in every run, the counts of the same 2 files",
-                format!("run {run}: {}", diffs.join("; ")),
-            )
-        })?;
-        merged_once_per_file(&m, 2)?;
-        if run % 32 == 31 {
-            met = pairs.met();
-            if met >= MEET {
-                return Ok(());
-            }
-        }
-    }
-    Err(support::not_deciding(
-        Check::CloseOnce,
-        &format!("{MEET} runs whose last two workers left their files together"),
-        &format!("{met} in {RUNS} runs: the machine kept the workers apart"),
-    ))?
+            let (r, m) = count(wc, cfg, &ledger, paths.clone(), probe);
+            let got = counted(r)?;
+            let diffs = differences(&expected, &got);
+            ensure(diffs.is_empty(), || {
+                Failure::new(
+                    Check::Requirement,
+                    "in every run, the counts of the same 2 files",
+                    format!("run {run}: {}", diffs.join("; ")),
+                )
+            })?;
+            merged_once_per_file(&m, 2)
+        },
+    )
 }
 
 fn stretch_top_ten_with_ties(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {

@@ -11,6 +11,7 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task07_errgroup;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
@@ -25,6 +26,7 @@ pub use task03_url_fetcher::UrlFetcher;
 pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
 pub use task06_cancellable_pool::CancellablePool;
+pub use task07_errgroup::ErrgroupCounter;
 pub use task09_per_job_timeout::PerJobTimeout;
 pub use task10_pipeline::Pipeline;
 pub use task12_retry_pool::RetryPool;
@@ -64,6 +66,9 @@ pub trait Solution: Sync {
     fn task06(&self) -> Option<&dyn CancellablePool> {
         None
     }
+    fn task07(&self) -> Option<&dyn ErrgroupCounter> {
+        None
+    }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         None
     }
@@ -76,13 +81,14 @@ pub trait Solution: Sync {
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 9] = [
+pub const TASKS: [Task; 10] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
     task04_csv_parser::TASK,
     task05_word_counter::TASK,
     task06_cancellable_pool::TASK,
+    task07_errgroup::TASK,
     task09_per_job_timeout::TASK,
     task10_pipeline::TASK,
     task12_retry_pool::TASK,

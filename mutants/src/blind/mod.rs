@@ -8,6 +8,7 @@ pub mod task03_url_fetcher;
 pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
+pub mod task07_errgroup;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
@@ -47,6 +48,7 @@ pub fn all() -> Vec<Mutant> {
         task04_csv_parser::mutants(),
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
+        task07_errgroup::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
         task12_retry_pool::mutants(),
@@ -63,6 +65,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task04_csv_parser::DROPPED,
         task05_word_counter::DROPPED,
         task06_cancellable_pool::DROPPED,
+        task07_errgroup::DROPPED,
         task09_per_job_timeout::DROPPED,
         task10_pipeline::DROPPED,
         task12_retry_pool::DROPPED,
@@ -81,6 +84,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task04_csv_parser::RELABELLED,
         task05_word_counter::RELABELLED,
         task06_cancellable_pool::RELABELLED,
+        task07_errgroup::RELABELLED,
         task09_per_job_timeout::RELABELLED,
         task10_pipeline::RELABELLED,
         task12_retry_pool::RELABELLED,
@@ -99,6 +103,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task04_csv_parser::UNCERTAIN,
         task05_word_counter::UNCERTAIN,
         task06_cancellable_pool::UNCERTAIN,
+        task07_errgroup::UNCERTAIN,
         task09_per_job_timeout::UNCERTAIN,
         task10_pipeline::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
