@@ -269,7 +269,7 @@ impl Ctx {
 
     /// Marks a bounded wait of the scenario's own for as long as the guard lives, so the
     /// watchdog does not take it for a stall.
-    pub(crate) fn deliberately(&self) -> crate::timing::Waiting {
+    pub fn deliberately(&self) -> crate::timing::Waiting {
         self.watch.deliberate.begin()
     }
 

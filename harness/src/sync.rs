@@ -8,14 +8,14 @@
 
 #[cfg(not(feature = "loom"))]
 pub use std::{
-    sync::mpsc::{sync_channel, Receiver, SyncSender},
+    sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError},
     sync::{atomic, Arc, Mutex},
     thread,
 };
 
 #[cfg(feature = "loom")]
 pub use {
-    chan::{sync_channel, Receiver, SyncSender},
+    chan::{sync_channel, Receiver, SyncSender, TrySendError},
     loom::{
         sync::{atomic, Arc, Mutex},
         thread,
@@ -26,7 +26,7 @@ pub use {
 mod chan {
     use loom::sync::{Arc, Condvar, Mutex};
     use std::collections::VecDeque;
-    pub use std::sync::mpsc::{RecvError, SendError};
+    pub use std::sync::mpsc::{RecvError, SendError, TrySendError};
 
     struct State<T> {
         buf: VecDeque<T>,
@@ -73,6 +73,21 @@ mod chan {
         }
     }
 
+    impl<T> SyncSender<T> {
+        pub fn try_send(&self, t: T) -> Result<(), TrySendError<T>> {
+            let mut st = self.0.state.lock().unwrap();
+            if !st.receiver {
+                return Err(TrySendError::Disconnected(t));
+            }
+            if st.buf.len() >= st.cap {
+                return Err(TrySendError::Full(t));
+            }
+            st.buf.push_back(t);
+            self.0.changed.notify_all();
+            Ok(())
+        }
+    }
+
     impl<T> Clone for SyncSender<T> {
         fn clone(&self) -> Self {
             self.0.state.lock().unwrap().senders += 1;
@@ -114,12 +129,12 @@ mod chan {
         }
     }
 
-    impl<T: 'static> IntoIterator for Receiver<T> {
+    impl<T: Send + 'static> IntoIterator for Receiver<T> {
         type Item = T;
-        type IntoIter = std::iter::FromFn<Box<dyn FnMut() -> Option<T>>>;
+        type IntoIter = std::iter::FromFn<Box<dyn FnMut() -> Option<T> + Send>>;
         fn into_iter(self) -> Self::IntoIter {
             let rx = self;
-            let next: Box<dyn FnMut() -> Option<T>> = Box::new(move || rx.recv().ok());
+            let next: Box<dyn FnMut() -> Option<T> + Send> = Box::new(move || rx.recv().ok());
             std::iter::from_fn(next)
         }
     }

@@ -45,8 +45,9 @@ impl Deliberate {
     }
 }
 
-/// See [`Deliberate::begin`].
-pub(crate) struct Waiting(Arc<AtomicUsize>);
+/// A deliberate wait of the scenario's own, for as long as it lives (see `Deliberate::begin`).
+#[must_use = "the wait is deliberate only while the guard lives"]
+pub struct Waiting(Arc<AtomicUsize>);
 
 impl Drop for Waiting {
     fn drop(&mut self) {

@@ -1,4 +1,5 @@
-//! `race_free`: task 1's pool model-checked with loom, every interleaving of a small pool.
+//! `race_free`: pool kernels model-checked with loom, every interleaving of a small pool: task
+//! 1's pool, and task 8's submit racing stop.
 //!
 //! Run with `ci/loom.sh` (`LOOM_MAX_PREEMPTIONS=2 cargo test -p harness --features loom --release
 //! --test loom`). The reference must hold in every interleaving; the racy mutant must not.
@@ -57,12 +58,18 @@ fn check(squarer: &dyn Squarer) {
     );
 }
 
-fn model(squarer: &'static dyn Squarer) {
+/// Explores every interleaving of `check`, with at most two preemptions unless
+/// `LOOM_MAX_PREEMPTIONS` says otherwise.
+fn explore(check: impl Fn() + Send + Sync + 'static) {
     let mut b = loom::model::Builder::new();
     if b.preemption_bound.is_none() {
         b.preemption_bound = Some(2);
     }
-    b.check(move || check(squarer));
+    b.check(check);
+}
+
+fn model(squarer: &'static dyn Squarer) {
+    explore(move || check(squarer));
 }
 
 #[test]
@@ -77,4 +84,66 @@ fn task01_squarer_racy_last_worker_is_caught() {
         caught.is_err(),
         "loom found no interleaving that breaks the racy mutant: the model cannot fail"
     );
+}
+
+mod task08 {
+    use harness::contracts::task08_bounded_submit::{BoundedSubmit, SubmitError, SubmitPool};
+    use harness::contracts::PoolConfig;
+    use harness::ledger::Ledger;
+    use harness::probe::Probe;
+    use std::sync::Arc;
+    use tokio_util::sync::CancellationToken;
+
+    /// One worker, one queue slot: a submit on its own thread races `stop` on the main one.
+    const CFG: PoolConfig = PoolConfig {
+        workers: 1,
+        jobs_buffer: 1,
+        results_buffer: 2,
+    };
+
+    /// One execution: a submit that was accepted has its job run exactly once before the stream
+    /// ends, and once `stop` has returned nothing is accepted.
+    fn check(bs: &dyn BoundedSubmit) {
+        let ledger = Arc::new(Ledger::exact("loom"));
+        let pool: Arc<dyn SubmitPool> = Arc::from(
+            bs.start(CFG, Probe::new(ledger.clone()))
+                .expect("start returns a pool"),
+        );
+        let results = pool.results();
+        let p = pool.clone();
+        let submitter = loom::thread::spawn(move || p.submit(&CancellationToken::new(), 7).is_ok());
+        pool.stop();
+        let after = pool.submit(&CancellationToken::new(), 8);
+        let accepted = submitter.join().unwrap();
+        let ran: Vec<i64> = results.map(|d| d.job).collect();
+        assert_eq!(
+            after,
+            Err(SubmitError::Stopped),
+            "nothing is accepted once stop has returned"
+        );
+        let want = if accepted { vec![7] } else { vec![] };
+        assert_eq!(
+            ran, want,
+            "an accepted job runs exactly once, a refused one never"
+        );
+    }
+
+    fn model(bs: &'static dyn BoundedSubmit) {
+        super::explore(move || check(bs));
+    }
+
+    #[test]
+    fn task08_bounded_submit_reference_is_race_free() {
+        model(&impls::task08_bounded_submit::Answer);
+    }
+
+    #[test]
+    fn task08_bounded_submit_sentinel_stop_is_caught() {
+        let caught =
+            std::panic::catch_unwind(|| model(&mutants::task08_bounded_submit::SentinelStop));
+        assert!(
+            caught.is_err(),
+            "loom found no interleaving where a submit racing stop is accepted and lost: the model cannot fail"
+        );
+    }
 }

@@ -8,13 +8,14 @@ pub mod task04_csv_parser_batched;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task07_errgroup;
+pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout, Pipeline, RetryPool,
-    Solution, Squarer, UrlFetcher, WordCounter,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
+    Pipeline, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -44,6 +45,9 @@ impl Solution for Reference {
     }
     fn task07(&self) -> Option<&dyn ErrgroupCounter> {
         Some(&task07_errgroup::Answer)
+    }
+    fn task08(&self) -> Option<&dyn BoundedSubmit> {
+        Some(&task08_bounded_submit::Answer)
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         Some(&task09_per_job_timeout::Answer)

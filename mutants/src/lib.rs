@@ -31,13 +31,14 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task07_errgroup;
+pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
-    CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout, Pipeline, RetryPool,
-    Solution, Squarer, UrlFetcher, WordCounter,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
+    Pipeline, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -63,6 +64,7 @@ pub struct Mutated {
     pub task05: Option<&'static dyn WordCounter>,
     pub task06: Option<&'static dyn CancellablePool>,
     pub task07: Option<&'static dyn ErrgroupCounter>,
+    pub task08: Option<&'static dyn BoundedSubmit>,
     pub task09: Option<&'static dyn PerJobTimeout>,
     pub task10: Option<&'static dyn Pipeline>,
     pub task12: Option<&'static dyn RetryPool>,
@@ -78,6 +80,7 @@ impl Mutated {
         task05: None,
         task06: None,
         task07: None,
+        task08: None,
         task09: None,
         task10: None,
         task12: None,
@@ -108,6 +111,9 @@ impl Solution for Mutated {
     }
     fn task07(&self) -> Option<&dyn ErrgroupCounter> {
         self.task07
+    }
+    fn task08(&self) -> Option<&dyn BoundedSubmit> {
+        self.task08
     }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         self.task09
@@ -166,6 +172,7 @@ pub fn all() -> Vec<Mutant> {
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
         task07_errgroup::mutants(),
+        task08_bounded_submit::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
         task12_retry_pool::mutants(),

@@ -10,6 +10,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task07_errgroup;
+pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
@@ -27,6 +28,7 @@ pub fn all() -> Vec<Scenario> {
         task05_word_counter::scenarios(),
         task06_cancellable_pool::scenarios(),
         task07_errgroup::scenarios(),
+        task08_bounded_submit::scenarios(),
         task09_per_job_timeout::scenarios(),
         task10_pipeline::scenarios(),
         task12_retry_pool::scenarios(),

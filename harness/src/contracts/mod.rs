@@ -12,6 +12,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task07_errgroup;
+pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
@@ -27,6 +28,7 @@ pub use task04_csv_parser::CsvParser;
 pub use task05_word_counter::WordCounter;
 pub use task06_cancellable_pool::CancellablePool;
 pub use task07_errgroup::ErrgroupCounter;
+pub use task08_bounded_submit::BoundedSubmit;
 pub use task09_per_job_timeout::PerJobTimeout;
 pub use task10_pipeline::Pipeline;
 pub use task12_retry_pool::RetryPool;
@@ -69,6 +71,9 @@ pub trait Solution: Sync {
     fn task07(&self) -> Option<&dyn ErrgroupCounter> {
         None
     }
+    fn task08(&self) -> Option<&dyn BoundedSubmit> {
+        None
+    }
     fn task09(&self) -> Option<&dyn PerJobTimeout> {
         None
     }
@@ -81,7 +86,7 @@ pub trait Solution: Sync {
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 10] = [
+pub const TASKS: [Task; 11] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
@@ -89,6 +94,7 @@ pub const TASKS: [Task; 10] = [
     task05_word_counter::TASK,
     task06_cancellable_pool::TASK,
     task07_errgroup::TASK,
+    task08_bounded_submit::TASK,
     task09_per_job_timeout::TASK,
     task10_pipeline::TASK,
     task12_retry_pool::TASK,

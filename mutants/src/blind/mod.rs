@@ -9,6 +9,7 @@ pub mod task04_csv_parser;
 pub mod task05_word_counter;
 pub mod task06_cancellable_pool;
 pub mod task07_errgroup;
+pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task12_retry_pool;
@@ -49,6 +50,7 @@ pub fn all() -> Vec<Mutant> {
         task05_word_counter::mutants(),
         task06_cancellable_pool::mutants(),
         task07_errgroup::mutants(),
+        task08_bounded_submit::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
         task12_retry_pool::mutants(),
@@ -66,6 +68,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task05_word_counter::DROPPED,
         task06_cancellable_pool::DROPPED,
         task07_errgroup::DROPPED,
+        task08_bounded_submit::DROPPED,
         task09_per_job_timeout::DROPPED,
         task10_pipeline::DROPPED,
         task12_retry_pool::DROPPED,
@@ -85,6 +88,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task05_word_counter::RELABELLED,
         task06_cancellable_pool::RELABELLED,
         task07_errgroup::RELABELLED,
+        task08_bounded_submit::RELABELLED,
         task09_per_job_timeout::RELABELLED,
         task10_pipeline::RELABELLED,
         task12_retry_pool::RELABELLED,
@@ -104,6 +108,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task05_word_counter::UNCERTAIN,
         task06_cancellable_pool::UNCERTAIN,
         task07_errgroup::UNCERTAIN,
+        task08_bounded_submit::UNCERTAIN,
         task09_per_job_timeout::UNCERTAIN,
         task10_pipeline::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
