@@ -165,6 +165,21 @@ impl<K: JobKey> Probe<K> {
         self.with_hook(move |_| gate.wait())
     }
 
+    /// Makes every thread that runs a job take `linger` longer to exit once its work is done (a
+    /// thread-local whose destructor waits): a pool that joins its threads returns that much
+    /// later, and one that leaves them detached returns while they are still alive, on every
+    /// run.
+    pub fn lingering_exit(self, linger: std::time::Duration) -> Self
+    where
+        K: 'static,
+    {
+        self.with_hook(move |_| {
+            LINGER.with(|l| {
+                l.borrow_mut().get_or_insert(Linger(linger));
+            })
+        })
+    }
+
     /// Runs `after` once a job has finished and been recorded: a place to let another job go.
     pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self
     where
@@ -222,6 +237,19 @@ impl<K: JobKey> Probe<K> {
     }
 }
 
+/// See [`Probe::lingering_exit`].
+struct Linger(std::time::Duration);
+
+impl Drop for Linger {
+    fn drop(&mut self) {
+        std::thread::sleep(self.0); // real time: the thread's exit, made slow on purpose
+    }
+}
+
+thread_local! {
+    static LINGER: std::cell::RefCell<Option<Linger>> = const { std::cell::RefCell::new(None) };
+}
+
 /// `first` then `then`, as one hook.
 fn chain<K: 'static>(first: Option<Hook<K>>, then: Hook<K>) -> Hook<K> {
     match first {
@@ -274,5 +302,59 @@ pub struct OpenOnDrop(Gate);
 impl Drop for OpenOnDrop {
     fn drop(&mut self) {
         self.0.open();
+    }
+}
+
+/// A gate per job, made when its job first asks (or when the scenario lets it go first): how a
+/// scenario finishes jobs one at a time in an order of its choosing. Once [`Gates::open_all`]
+/// has run, every gate made later is open too, so a job that starts after the end never waits.
+pub struct Gates<K> {
+    map: Mutex<std::collections::BTreeMap<K, Gate>>,
+    all_open: std::sync::atomic::AtomicBool,
+}
+
+impl<K: Ord> Default for Gates<K> {
+    fn default() -> Self {
+        Gates {
+            map: Mutex::default(),
+            all_open: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+impl<K: Ord + Clone + Send + 'static> Gates<K> {
+    /// The gate of `job`, made closed unless every gate has been opened.
+    pub fn of(&self, job: &K) -> Gate {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let gate = map.entry(job.clone()).or_default().clone();
+        if self.all_open.load(std::sync::atomic::Ordering::SeqCst) {
+            gate.open();
+        }
+        gate
+    }
+
+    /// Opens every gate, those made later included.
+    pub fn open_all(&self) {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        self.all_open
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        map.values().for_each(Gate::open);
+    }
+
+    /// Opens every gate when dropped, so a failing scenario strands no job.
+    pub fn open_on_drop(self: &std::sync::Arc<Self>) -> impl Drop {
+        struct OpenAll<K: Ord + Clone + Send + 'static>(std::sync::Arc<Gates<K>>);
+        impl<K: Ord + Clone + Send + 'static> Drop for OpenAll<K> {
+            fn drop(&mut self) {
+                self.0.open_all();
+            }
+        }
+        OpenAll(self.clone())
+    }
+
+    /// A hook holding each job at its own gate (see [`Probe::with_hook`]).
+    pub fn hook(self: &std::sync::Arc<Self>) -> impl Fn(&K) + Send + Sync + 'static {
+        let gates = self.clone();
+        move |job| gates.of(job).wait()
     }
 }

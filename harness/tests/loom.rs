@@ -1,7 +1,7 @@
 //! `race_free`: pool kernels model-checked with loom, every interleaving of a small pool: task
-//! 1's pool, and task 8's submit racing stop.
+//! 1's pool, task 8's submit racing stop, task 11's reorder buffer.
 //!
-//! Run with `ci/loom.sh` (`LOOM_MAX_PREEMPTIONS=2 cargo test -p harness --features loom --release
+//! Run with `ci/loom.sh` (`cargo test -p harness --features loom --release
 //! --test loom`). The reference must hold in every interleaving; the racy mutant must not.
 
 use harness::contracts::task01_squarer::{Squared, Squarer};
@@ -58,18 +58,18 @@ fn check(squarer: &dyn Squarer) {
     );
 }
 
-/// Explores every interleaving of `check`, with at most two preemptions unless
+/// Explores every interleaving of `check` with at most `preemptions` preemptions, unless
 /// `LOOM_MAX_PREEMPTIONS` says otherwise.
-fn explore(check: impl Fn() + Send + Sync + 'static) {
+fn explore(preemptions: usize, check: impl Fn() + Send + Sync + 'static) {
     let mut b = loom::model::Builder::new();
     if b.preemption_bound.is_none() {
-        b.preemption_bound = Some(2);
+        b.preemption_bound = Some(preemptions);
     }
     b.check(check);
 }
 
 fn model(squarer: &'static dyn Squarer) {
-    explore(move || check(squarer));
+    explore(2, move || check(squarer));
 }
 
 #[test]
@@ -129,7 +129,7 @@ mod task08 {
     }
 
     fn model(bs: &'static dyn BoundedSubmit) {
-        super::explore(move || check(bs));
+        super::explore(2, move || check(bs));
     }
 
     #[test]
@@ -144,6 +144,61 @@ mod task08 {
         assert!(
             caught.is_err(),
             "loom found no interleaving where a submit racing stop is accepted and lost: the model cannot fail"
+        );
+    }
+}
+
+mod task11 {
+    use harness::contracts::task11_result_ordering::{ResultOrdering, StreamConfig};
+    use harness::contracts::PoolConfig;
+    use harness::ledger::Ledger;
+    use harness::probe::{Jobs, Probe};
+    use std::sync::Arc;
+
+    /// Two workers, a window of two, two numbers: the second can finish first, so the reorder
+    /// buffer's every hand-off (a result early, or next) races the other worker. One preemption:
+    /// the producer, two workers and the consumer make the space large.
+    const CFG: StreamConfig = StreamConfig {
+        pool: PoolConfig {
+            workers: 2,
+            jobs_buffer: 1,
+            results_buffer: 1,
+        },
+        window: 2,
+    };
+    const INPUT: [i64; 2] = [3, -4];
+
+    /// One execution: every square emitted once, in input order, and never more than the window
+    /// out at once.
+    fn check(ro: &dyn ResultOrdering) {
+        let ledger = Arc::new(Ledger::exact("loom"));
+        let mut out = Vec::new();
+        let r = ro.ordered_stream(
+            CFG,
+            Jobs::new(ledger.clone(), INPUT, |n| n.to_string()),
+            Probe::new(ledger.clone()),
+            &mut |sq| out.push(sq),
+        );
+        assert_eq!(r, Ok(()), "ordered_stream returns Ok");
+        assert_eq!(out, vec![9, 16], "every square once, in input order");
+    }
+
+    fn model(ro: &'static dyn ResultOrdering) {
+        super::explore(1, move || check(ro));
+    }
+
+    #[test]
+    fn task11_result_ordering_reference_is_race_free() {
+        model(&impls::task11_result_ordering::Answer);
+    }
+
+    #[test]
+    fn task11_result_ordering_worker_side_reorder_is_caught() {
+        let caught =
+            std::panic::catch_unwind(|| model(&mutants::task11_result_ordering::WorkerSideReorder));
+        assert!(
+            caught.is_err(),
+            "loom found no interleaving that strands a result in the workers' reorder buffer: the model cannot fail"
         );
     }
 }

@@ -11,11 +11,12 @@ pub mod task07_errgroup;
 pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
+pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
     BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
-    Pipeline, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -54,6 +55,9 @@ impl Solution for Reference {
     }
     fn task10(&self) -> Option<&dyn Pipeline> {
         Some(&task10_pipeline::Answer)
+    }
+    fn task11(&self) -> Option<&dyn ResultOrdering> {
+        Some(&task11_result_ordering::Answer)
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)

@@ -34,11 +34,12 @@ pub mod task07_errgroup;
 pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
+pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 
 use harness::contracts::{
     BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
-    Pipeline, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -67,6 +68,7 @@ pub struct Mutated {
     pub task08: Option<&'static dyn BoundedSubmit>,
     pub task09: Option<&'static dyn PerJobTimeout>,
     pub task10: Option<&'static dyn Pipeline>,
+    pub task11: Option<&'static dyn ResultOrdering>,
     pub task12: Option<&'static dyn RetryPool>,
 }
 
@@ -83,6 +85,7 @@ impl Mutated {
         task08: None,
         task09: None,
         task10: None,
+        task11: None,
         task12: None,
     };
 }
@@ -120,6 +123,9 @@ impl Solution for Mutated {
     }
     fn task10(&self) -> Option<&dyn Pipeline> {
         self.task10
+    }
+    fn task11(&self) -> Option<&dyn ResultOrdering> {
+        self.task11
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
@@ -175,6 +181,7 @@ pub fn all() -> Vec<Mutant> {
         task08_bounded_submit::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
+        task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
         blind::all(),
     ]

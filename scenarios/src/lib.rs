@@ -13,6 +13,7 @@ pub mod task07_errgroup;
 pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
+pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 mod words;
 
@@ -31,6 +32,7 @@ pub fn all() -> Vec<Scenario> {
         task08_bounded_submit::scenarios(),
         task09_per_job_timeout::scenarios(),
         task10_pipeline::scenarios(),
+        task11_result_ordering::scenarios(),
         task12_retry_pool::scenarios(),
     ]
     .concat()

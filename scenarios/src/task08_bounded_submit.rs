@@ -14,7 +14,7 @@ use harness::contracts::task08_bounded_submit::{
 };
 use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::ledger::{Ledger, Snapshot};
-use harness::probe::{Gate, Probe};
+use harness::probe::{Gate, Gates, Probe};
 use harness::scenario::attempted;
 use harness::timing::{EXIT_GRACE, GET_GOING, HOLD_LAST, QUIET, WITHIN};
 use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Stop};
@@ -22,7 +22,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -622,42 +622,6 @@ fn matches_a_model_of_the_queue(sol: &'static dyn Solution, ctx: &mut Ctx) -> Ou
     }
 }
 
-/// A gate per job, made when the job starts (or is let go); once all are opened, every gate
-/// made later is open too (a queued job starting after the end must not wait).
-#[derive(Default)]
-struct Gates {
-    map: Mutex<BTreeMap<i64, Gate>>,
-    all_open: std::sync::atomic::AtomicBool,
-}
-
-impl Gates {
-    fn of(&self, job: i64) -> Gate {
-        let mut map = self.map.lock().unwrap();
-        let gate = map.entry(job).or_insert_with(Gate::closed).clone();
-        if self.all_open.load(std::sync::atomic::Ordering::SeqCst) {
-            gate.open();
-        }
-        gate
-    }
-
-    fn open_all(&self) {
-        let map = self.map.lock().unwrap();
-        self.all_open
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        map.values().for_each(Gate::open);
-    }
-
-    fn open_on_drop(self: Arc<Self>) -> impl Drop {
-        struct OpenAll(Arc<Gates>);
-        impl Drop for OpenAll {
-            fn drop(&mut self) {
-                self.0.open_all();
-            }
-        }
-        OpenAll(self)
-    }
-}
-
 /// One sequence against the model; each job is held at a gate of its own until a `Finish`.
 fn model_run(
     bs: &dyn BoundedSubmit,
@@ -666,11 +630,10 @@ fn model_run(
     ops: &[Op],
 ) -> Result<(), Failure> {
     let ledger = ctx.ledger("jobs");
-    let gates = Arc::new(Gates::default());
-    let g = gates.clone();
-    let probe = Probe::new(ledger.clone()).with_hook(move |job: &i64| g.of(*job).wait());
+    let gates = Arc::new(Gates::<i64>::default());
+    let probe = Probe::new(ledger.clone()).with_hook(gates.hook());
     let run = started(bs, cfg, &ledger, probe)?;
-    let _open = gates.clone().open_on_drop();
+    let _open = gates.open_on_drop();
     let (token, cancelled) = (live(), live());
     cancelled.cancel();
     let mut m = Model::default();
@@ -711,7 +674,7 @@ fn model_run(
                 let Some(done) = m.running.pop_front() else {
                     continue;
                 };
-                gates.of(done).open();
+                gates.of(&done).open();
                 m.finished += 1;
                 if let Some(next) = m.queue.pop_front() {
                     m.running.push_back(next);

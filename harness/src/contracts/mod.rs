@@ -15,6 +15,7 @@ pub mod task07_errgroup;
 pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
+pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 
 use crate::scenario::Task;
@@ -31,6 +32,7 @@ pub use task07_errgroup::ErrgroupCounter;
 pub use task08_bounded_submit::BoundedSubmit;
 pub use task09_per_job_timeout::PerJobTimeout;
 pub use task10_pipeline::Pipeline;
+pub use task11_result_ordering::ResultOrdering;
 pub use task12_retry_pool::RetryPool;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
@@ -80,13 +82,16 @@ pub trait Solution: Sync {
     fn task10(&self) -> Option<&dyn Pipeline> {
         None
     }
+    fn task11(&self) -> Option<&dyn ResultOrdering> {
+        None
+    }
     fn task12(&self) -> Option<&dyn RetryPool> {
         None
     }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 11] = [
+pub const TASKS: [Task; 12] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
@@ -97,6 +102,7 @@ pub const TASKS: [Task; 11] = [
     task08_bounded_submit::TASK,
     task09_per_job_timeout::TASK,
     task10_pipeline::TASK,
+    task11_result_ordering::TASK,
     task12_retry_pool::TASK,
 ];
 

@@ -12,6 +12,7 @@ pub mod task07_errgroup;
 pub mod task08_bounded_submit;
 pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
+pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 
 use crate::Mutant;
@@ -53,6 +54,7 @@ pub fn all() -> Vec<Mutant> {
         task08_bounded_submit::mutants(),
         task09_per_job_timeout::mutants(),
         task10_pipeline::mutants(),
+        task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
     ]
     .concat()
@@ -71,6 +73,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task08_bounded_submit::DROPPED,
         task09_per_job_timeout::DROPPED,
         task10_pipeline::DROPPED,
+        task11_result_ordering::DROPPED,
         task12_retry_pool::DROPPED,
     ]
     .into_iter()
@@ -91,6 +94,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task08_bounded_submit::RELABELLED,
         task09_per_job_timeout::RELABELLED,
         task10_pipeline::RELABELLED,
+        task11_result_ordering::RELABELLED,
         task12_retry_pool::RELABELLED,
     ]
     .into_iter()
@@ -111,6 +115,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task08_bounded_submit::UNCERTAIN,
         task09_per_job_timeout::UNCERTAIN,
         task10_pipeline::UNCERTAIN,
+        task11_result_ordering::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
     ]
     .into_iter()
