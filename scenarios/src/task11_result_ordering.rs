@@ -240,7 +240,7 @@ fn orders(
     let config = Config {
         cases,
         failure_persistence: None,
-        max_shrink_iters: 8,
+        max_shrink_iters: 2,
         ..Config::default()
     };
     let rng = TestRng::from_seed(
