@@ -165,21 +165,6 @@ impl<K: JobKey> Probe<K> {
         self.with_hook(move |_| gate.wait())
     }
 
-    /// Makes every thread that runs a job take `linger` longer to exit once its work is done (a
-    /// thread-local whose destructor waits): a pool that joins its threads returns that much
-    /// later, and one that leaves them detached returns while they are still alive, on every
-    /// run.
-    pub fn lingering_exit(self, linger: std::time::Duration) -> Self
-    where
-        K: 'static,
-    {
-        self.with_hook(move |_| {
-            LINGER.with(|l| {
-                l.borrow_mut().get_or_insert(Linger(linger));
-            })
-        })
-    }
-
     /// Runs `after` once a job has finished and been recorded: a place to let another job go.
     pub fn with_after(mut self, after: impl Fn(&K) + Send + Sync + 'static) -> Self
     where
@@ -235,19 +220,6 @@ impl<K: JobKey> Probe<K> {
         }
         out
     }
-}
-
-/// See [`Probe::lingering_exit`].
-struct Linger(std::time::Duration);
-
-impl Drop for Linger {
-    fn drop(&mut self) {
-        std::thread::sleep(self.0); // real time: the thread's exit, made slow on purpose
-    }
-}
-
-thread_local! {
-    static LINGER: std::cell::RefCell<Option<Linger>> = const { std::cell::RefCell::new(None) };
 }
 
 /// `first` then `then`, as one hook.

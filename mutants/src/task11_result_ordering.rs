@@ -20,7 +20,6 @@ enum Bug {
     WorkersFromCpus,
     JobsUnbounded,
     ResultsUnbounded,
-    Detached,
     ZeroWindowAccepted,
     KeyedByNumber,
 }
@@ -87,10 +86,8 @@ fn start(
     (results_rx, threads)
 }
 
-fn join(bug: Bug, threads: Vec<thread::JoinHandle<()>>) {
-    if bug != Bug::Detached {
-        threads.into_iter().for_each(|t| drop(t.join()));
-    }
+fn join(threads: Vec<thread::JoinHandle<()>>) {
+    threads.into_iter().for_each(|t| drop(t.join()));
 }
 
 impl ResultOrdering for Buggy {
@@ -116,7 +113,7 @@ impl ResultOrdering for Buggy {
             }
             out[index] = square;
         }
-        join(bug, threads);
+        join(threads);
         Ok(out)
     }
 
@@ -167,7 +164,7 @@ impl ResultOrdering for Buggy {
             emit(square); // what SortAtEnd kept back, in index order
         }
         drop(permits);
-        join(bug, threads);
+        join(threads);
         Ok(())
     }
 }
@@ -279,8 +276,6 @@ pub fn mutants() -> Vec<Mutant> {
             "makes the jobs channel as good as unbounded"),
         m!("results_unbounded", ResultsUnbounded, Check::BufferSize,
             "makes the results channel as good as unbounded: the window bounds the jobs, not how far the workers run ahead"),
-        m!("threads_detached", Detached, Check::AllJoined,
-            "never joins the producer and the workers: the results channel closing looked like enough"),
         m!("zero_window_accepted", ZeroWindowAccepted, Check::GracefulShutdown,
             "never checks for a zero window"),
         m!("keyed_by_number", KeyedByNumber, Check::Requirement,

@@ -14,8 +14,8 @@ use harness::contracts::{PoolConfig, PoolError, Solution};
 use harness::ledger::Ledger;
 use harness::probe::{Gate, Gates, Jobs, Probe};
 use harness::scenario::attempted;
-use harness::timing::{EXIT_GRACE, GET_GOING, QUIET, WITHIN};
-use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome};
+use harness::timing::{GET_GOING, QUIET, WITHIN};
+use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::sync::Arc;
@@ -67,7 +67,7 @@ pub fn scenarios() -> Vec<harness::Scenario> {
             "both versions, 120 numbers, run until 30 000 job events ran under perturbed schedules (one CPU, a preempting timer): every run in input order",
             in_order_under_perturbed_schedules).races(),
         TASK.scenario("no_thread_outlives_either_version", &[Check::AllJoined, Check::NoLeaks],
-            "with every thread that runs a job made slow to exit, both versions return only once those threads have exited, and nothing runs after", no_thread_outlives_either_version),
+            "with the pool's threads starting late, both versions return only once every job has run, nothing runs after, and every thread the pool started exits", no_thread_outlives_either_version),
         TASK.scenario("empty_input_is_empty_output", &[Check::Requirement],
             "no numbers: an empty slice, a stream that emits nothing, both returning at once", empty_input_is_empty_output),
         TASK.scenario("zero_workers_or_window_is_refused", &[Check::GracefulShutdown],
@@ -519,10 +519,10 @@ fn in_order_under_perturbed_schedules(sol: &'static dyn Solution, ctx: &mut Ctx)
     })
 }
 
-/// Each thread that runs a job takes [`LINGER`] to exit once its work is done: a pool that joins
-/// its threads returns after that, one that leaves them detached returns with them still alive.
+/// The pool's threads start late (held at their start until the call blocks on them or
+/// returns), so a call that waits on a count its workers keep themselves returns before they
+/// run; then every thread must exit, and no job run after the call returned.
 fn no_thread_outlives_either_version(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
-    const LINGER: Duration = Duration::from_millis(30);
     let ro = attempted(sol.task11(), TASK)?;
     let input: Vec<i64> = (0..30).collect();
     for (version, name) in [
@@ -530,20 +530,13 @@ fn no_thread_outlives_either_version(sol: &'static dyn Solution, ctx: &mut Ctx) 
         (Version::Stream(5), "ordered_stream"),
     ] {
         let ledger = ctx.ledger("numbers");
-        let probe = Probe::new(ledger.clone()).lingering_exit(LINGER);
-        let before = leak::Baseline::now();
-        ctx.stage(format!("{name} with threads slow to exit"));
-        let got = call_version(ro, version, small(), &ledger, input.clone(), probe, None)?;
-        let alive = before.extra();
-        support::nothing_after_return(&ledger.settle(QUIET, WITHIN))?;
-        ensure(alive.is_empty(), || {
-            Failure::new(
-                Check::AllJoined,
-                format!("{name}: every thread that ran a job has been joined when the call returns"),
-                format!("{} still alive when it returned: {}", alive.len(), alive.join(", ")),
-            )
-            .hint("keep every JoinHandle (the producer's too) and join them before returning, or use thread::scope: a results channel that closed says the workers dropped their senders, not that they have exited")
+        let probe = Probe::new(ledger.clone());
+        let mut got = Vec::new();
+        support::no_thread_outlives(ctx, name, || {
+            got = call_version(ro, version, small(), &ledger, input.clone(), probe, None)?;
+            Ok(())
         })?;
+        support::nothing_after_return(&ledger.settle(QUIET, WITHIN))?;
         ensure_eq(
             Check::Requirement,
             &format!("{name}: every square in input order"),
@@ -551,8 +544,6 @@ fn no_thread_outlives_either_version(sol: &'static dyn Solution, ctx: &mut Ctx) 
             got,
             "put each result at its index",
         )?;
-        ctx.stage("waiting for the pool's threads to exit");
-        before.settled(ctx, EXIT_GRACE, Check::NoLeaks)?;
     }
     Ok(())
 }
