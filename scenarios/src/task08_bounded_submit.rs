@@ -220,7 +220,8 @@ fn stop_in_background(run: &Running) -> JoinHandle<std::thread::Result<()>> {
 /// Waits up to `within` for a thread of the scenario's to finish.
 fn finished_within<T>(h: &JoinHandle<T>, within: Duration) -> bool {
     let deadline = std::time::Instant::now() + within; // real time: a bounded wait
-    while !h.is_finished() && std::time::Instant::now() < deadline {
+    let before = |deadline| std::time::Instant::now() < deadline; // real time: a bounded wait for a scenario thread
+    while !h.is_finished() && before(deadline) {
         std::thread::sleep(Duration::from_millis(1)); // real time: polling a thread
     }
     h.is_finished()
@@ -319,6 +320,7 @@ fn every_accepted_job_runs_once(sol: &'static dyn Solution, ctx: &mut Ctx) -> Ou
                 .name("poolcheck-submitter".into())
                 .spawn(move || {
                     let token = live();
+                    let before = |deadline| std::time::Instant::now() < deadline; // real time: the retry bound
                     let mut accepted = BTreeSet::new();
                     for i in 0..40 {
                         let job = base + t * 1_000 + i;
@@ -326,9 +328,7 @@ fn every_accepted_job_runs_once(sol: &'static dyn Solution, ctx: &mut Ctx) -> Ou
                         loop {
                             match pool.submit(&token, job) {
                                 Ok(()) => break,
-                                Err(SubmitError::PoolFull)
-                                    if std::time::Instant::now() < deadline =>
-                                {
+                                Err(SubmitError::PoolFull) if before(deadline) => {
                                     std::thread::yield_now()
                                 }
                                 Err(e) => return Err(format!("submit({job}) got {e:?}")),
@@ -427,7 +427,8 @@ fn pool_full_exactly_at_capacity(sol: &'static dyn Solution, ctx: &mut Ctx) -> O
             // rendezvous: ask again until one takes it.
             let deadline = std::time::Instant::now() + GET_GOING; // real time: a bound
             let mut r = submit(ctx, &run, &token, job, "with a worker idle")?;
-            while r == Err(SubmitError::PoolFull) && std::time::Instant::now() < deadline {
+            let before = |deadline| std::time::Instant::now() < deadline; // real time: a worker getting ready
+            while r == Err(SubmitError::PoolFull) && before(deadline) {
                 std::thread::sleep(Duration::from_millis(1)); // real time: a worker getting ready
                 r = submit(ctx, &run, &token, job, "with a worker idle")?;
             }
@@ -512,7 +513,8 @@ fn results_wait_in_the_results_buffer(sol: &'static dyn Solution, ctx: &mut Ctx)
         let mut accepted = BTreeSet::new();
         let mut next = 0;
         let deadline = std::time::Instant::now() + GET_GOING; // real time: a bound
-        while std::time::Instant::now() < deadline {
+        let before = |deadline| std::time::Instant::now() < deadline; // real time: the fill bound
+        while before(deadline) {
             let s = ledger.settle(QUIET, WITHIN);
             if s.delivered >= 1
                 && s.unread() >= full
@@ -1210,7 +1212,8 @@ fn concurrent_submits_fill_exactly(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                     .name("poolcheck-submitter".into())
                     .spawn(move || {
                         let token = live();
-                        while std::time::Instant::now() < at {
+                        let before = |deadline| std::time::Instant::now() < deadline; // real time: the instant both submit at
+                        while before(at) {
                             std::hint::spin_loop(); // real time: the instant both submit at
                         }
                         pool.submit(&token, 1_000 + t).is_ok()
