@@ -2,7 +2,7 @@
 //! that is slow, stuck or wrong; none of them can turn a correct pool's verdict, which holds at
 //! every instant. Virtual time (tokio's paused clock, turmoil) is for what a solution measures.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,28 +29,44 @@ pub const LIMIT: Duration = Duration::from_secs(60);
 /// The scenario's own bounded waits in progress (a settle, a leak check's retries), so the
 /// watchdog does not mistake them for a stall. Each scenario's [`crate::scenario::Ctx`] holds
 /// one; no solution can reach it, so nothing a solution calls can switch the watchdog off.
+///
+/// The end of a wait counts as movement: the watchdog's idle clock starts again there, so a
+/// 300 ms hold followed by a moment of quiet (a gate just opened, its workers not yet awake) is
+/// not read as 300 ms of standing still.
 #[derive(Clone, Default)]
-pub(crate) struct Deliberate(Arc<AtomicUsize>);
+pub(crate) struct Deliberate(Arc<Waits>);
+
+#[derive(Default)]
+struct Waits {
+    active: AtomicUsize,
+    ended: AtomicU64,
+}
 
 impl Deliberate {
     /// Marks a deliberate wait for as long as the guard lives.
     pub(crate) fn begin(&self) -> Waiting {
-        self.0.fetch_add(1, Ordering::SeqCst);
+        self.0.active.fetch_add(1, Ordering::SeqCst);
         Waiting(self.0.clone())
     }
 
     /// Whether the scenario is in a deliberate wait right now.
     pub(crate) fn active(&self) -> bool {
-        self.0.load(Ordering::SeqCst) > 0
+        self.0.active.load(Ordering::SeqCst) > 0
+    }
+
+    /// How many deliberate waits have ended: the watchdog counts each end as a movement.
+    pub(crate) fn ended(&self) -> u64 {
+        self.0.ended.load(Ordering::SeqCst)
     }
 }
 
 /// A deliberate wait of the scenario's own, for as long as it lives (see `Deliberate::begin`).
 #[must_use = "the wait is deliberate only while the guard lives"]
-pub struct Waiting(Arc<AtomicUsize>);
+pub struct Waiting(Arc<Waits>);
 
 impl Drop for Waiting {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.ended.fetch_add(1, Ordering::SeqCst);
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
     }
 }

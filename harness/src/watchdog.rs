@@ -136,13 +136,14 @@ pub(crate) fn guard(
     }
 }
 
-/// How long since anything moved: a job event in any ledger or a new stage of the scenario. Zero
-/// while the scenario is in one of its own bounded waits.
+/// How long since anything moved: a job event in any ledger, a new stage of the scenario or the
+/// end of one of its own bounded waits. Zero while the scenario is in such a wait.
 ///
 /// The ledgers keep no clock (an event is a few atomic additions): the watchdog notes, at each of
 /// its looks, whether their event count moved since the last one, in `moved` (count, when).
 fn idle_for(watch: &Watch, moved: &mut (u64, Instant)) -> Duration {
-    let events: u64 = watch.ledgers().iter().map(|l| l.version()).sum();
+    let events: u64 =
+        watch.ledgers().iter().map(|l| l.version()).sum::<u64>() + watch.deliberate.ended();
     if events != moved.0 {
         *moved = (events, Instant::now()); // real time: the watchdog's own clock
     }
@@ -236,4 +237,49 @@ fn hang(
          after the last job, let each worker's results sender drop when it exits, and never wait \
          for work that cannot come (zero workers, an empty input)",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nobody;
+    impl Solution for Nobody {
+        fn name(&self) -> &str {
+            "nobody"
+        }
+    }
+
+    /// A long hold of the scenario's own, then a moment of quiet with every thread asleep (a
+    /// gate just opened, its workers not yet awake): the hold does not count as standing still.
+    /// Before the end of a wait restarted the idle clock, this was a "deadlock" at the first look.
+    fn hold_then_quiet(_: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
+        let (tx, rx) = mpsc::channel::<()>();
+        let asleep = std::thread::spawn(move || rx.recv());
+        {
+            let _waiting = ctx.deliberately();
+            std::thread::sleep(timing::DEADLOCK + Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        drop(tx);
+        let _ = asleep.join();
+        Ok(())
+    }
+
+    #[test]
+    fn the_end_of_a_deliberate_wait_restarts_the_idle_clock() {
+        let task = crate::scenario::Task {
+            number: 0,
+            slug: "watchdog",
+            title: "Watchdog",
+        };
+        let scenario = task.scenario(
+            "hold_then_quiet",
+            &[Check::Requirement],
+            "a watchdog self-test",
+            hold_then_quiet,
+        );
+        let out = guard(scenario, &Nobody, 0, Limits::default(), None);
+        assert!(out.is_ok(), "{out:?}");
+    }
 }
