@@ -162,7 +162,7 @@ pub async fn tasks_settled(baseline: usize, within: Duration, check: Check) -> R
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
@@ -181,8 +181,7 @@ mod tests {
         assert!(leak.unwrap_err().observed.contains("1 alive"));
     }
 
-    #[test]
-    fn a_thread_left_running_is_named() {
+    pub(crate) fn a_thread_left_running_is_named() {
         let ctx = Ctx::new(0, "leak", Default::default());
         let base = Baseline::now();
         let (tx, rx) = std::sync::mpsc::channel::<()>();

@@ -187,7 +187,12 @@ impl<K: JobKey> Probe<K> {
         if let Some(hook) = &self.hook {
             hook(&key);
         }
-        let out = work();
+        let out = IN_BRACKET.with(|depth| {
+            depth.set(depth.get() + 1);
+            let out = work();
+            depth.set(depth.get() - 1);
+            out
+        });
         if let Some(ledger) = &self.ledger {
             ledger.finish(&|| name(&key));
         }
@@ -196,6 +201,18 @@ impl<K: JobKey> Probe<K> {
         }
         out
     }
+}
+
+thread_local! {
+    /// How deep the calling thread is inside [`Probe::run`]'s work: what a harness-made job
+    /// reads to know whether it runs inside its bracket.
+    static IN_BRACKET: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the calling thread is inside the work of a [`Probe::run`] (a panicking job leaves it
+/// set, which only a job that panics and is caught on the same thread can see).
+pub fn in_bracket() -> bool {
+    IN_BRACKET.with(|depth| depth.get() > 0)
 }
 
 impl<K: JobKey> Probe<K> {

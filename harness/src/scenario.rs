@@ -230,10 +230,14 @@ impl Ctx {
     }
 
     /// Runs `f` with every thread started meanwhile held at its start until `f` returns or
-    /// [`crate::startup::MAX_HOLD`] has passed (see [`crate::startup`]); also says whether any
-    /// thread was held.
-    pub fn late_starters<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> (R, bool) {
-        crate::startup::late_starters(|| f(self))
+    /// [`crate::startup::MAX_HOLD`] has passed, let go in the `release` order once the caller
+    /// blocks on them (see [`crate::startup`]); also says whether any thread was held.
+    pub fn late_starters<R>(
+        &mut self,
+        release: crate::startup::Release,
+        f: impl FnOnce(&mut Ctx) -> R,
+    ) -> (R, bool) {
+        crate::startup::late_starters(release, || f(self))
     }
 
     /// Holds every thread started from now on at its start until the hold is released (see

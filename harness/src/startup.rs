@@ -11,6 +11,13 @@
 //! one that polls for its workers' own count returns before any registered, and is caught with
 //! its work done after it returned.
 //!
+//! A caller may also block on one of the threads it started (a producer it joins before it
+//! looks at a count its workers keep): releasing them all at once leaves to chance which runs
+//! first. [`Release::NewestFirst`] and [`Release::OldestFirst`] let them go one at a time, the
+//! next each time the caller has sat blocked again, so the start order that exposes such a pool
+//! is made, not waited for: a producer started after the workers runs alone under the first, one
+//! started before them under the second.
+//!
 //! The symbol is resolved by the static linker ahead of the C library's, and the real function is
 //! found with `dlsym(RTLD_NEXT)`. Linux and glibc only, as the rest of the suite.
 
@@ -29,6 +36,11 @@ type Create = unsafe extern "C" fn(
 static ARMED: AtomicBool = AtomicBool::new(false);
 /// Whether the trampoline has ever run: proof the interposition is in effect.
 static HELD: AtomicU64 = AtomicU64::new(0);
+/// Every thread created under the hold takes the next number: its place in the start order.
+static CREATED: AtomicU64 = AtomicU64::new(0);
+/// A held thread numbered at least this, or below [`GO_BELOW`], goes (a one-by-one release).
+static GO_FROM: AtomicU64 = AtomicU64::new(u64::MAX);
+static GO_BELOW: AtomicU64 = AtomicU64::new(0);
 /// The longest a thread created now is held, in milliseconds: [`MAX_HOLD`], or [`HOLD_CAP`]
 /// under a [`ThreadHold`] the scenario releases itself.
 static HOLD_MS: AtomicU64 = AtomicU64::new(MAX_HOLD.as_millis() as u64);
@@ -37,16 +49,24 @@ struct Pending {
     start: Start,
     arg: *mut libc::c_void,
     until: Instant,
+    number: u64,
 }
 
 extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
     // SAFETY: `p` is the box `pthread_create` below leaked for this thread.
-    let Pending { start, arg, until } = *unsafe { Box::from_raw(p as *mut Pending) };
+    let Pending {
+        start,
+        arg,
+        until,
+        number,
+    } = *unsafe { Box::from_raw(p as *mut Pending) };
     HELD.fetch_add(1, Ordering::SeqCst);
     // Polled, not parked: this runs before the thread's runtime is set up.
     loop {
         let due = Instant::now() >= until; // real time: a start-up delay, never a verdict's timing
-        if due || !ARMED.load(Ordering::SeqCst) {
+        let let_go =
+            number >= GO_FROM.load(Ordering::SeqCst) || number < GO_BELOW.load(Ordering::SeqCst);
+        if due || let_go || !ARMED.load(Ordering::SeqCst) {
             break;
         }
         std::thread::sleep(Duration::from_micros(500)); // real time: the hold's poll
@@ -87,7 +107,13 @@ pub unsafe extern "C" fn pthread_create(
     }
     // real time: the longest a thread is held
     let until = Instant::now() + Duration::from_millis(HOLD_MS.load(Ordering::SeqCst));
-    let pending = Box::into_raw(Box::new(Pending { start, arg, until })) as *mut libc::c_void;
+    let number = CREATED.fetch_add(1, Ordering::SeqCst);
+    let pending = Box::into_raw(Box::new(Pending {
+        start,
+        arg,
+        until,
+        number,
+    })) as *mut libc::c_void;
     // SAFETY: forwarded with the trampoline, which takes back `pending`.
     let r = unsafe { real(thread, attr, trampoline, pending) };
     if r != 0 {
@@ -106,12 +132,26 @@ pub const MAX_HOLD: Duration = Duration::from_millis(200);
 /// blocked on its workers (a join, a receive until the channel closes) never wakes at all.
 const BLOCKED: Duration = Duration::from_millis(10);
 
+/// How the threads held by [`late_starters`] are let go once the caller sits blocked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// All at once.
+    AllAtOnce,
+    /// The last one started first, then the one before it each time the caller has sat blocked
+    /// again for [`BLOCKED`].
+    NewestFirst,
+    /// The first one started first, then the next, the same way.
+    OldestFirst,
+}
+
 /// Runs `f` (the call under test) with every thread it starts held at its start until `f`
 /// returns, the calling thread has sat blocked for [`BLOCKED`] (waiting on its workers, which
-/// cannot move until released) or [`MAX_HOLD`] has passed; returns what `f` returned and whether
-/// any thread was held (a scenario relying on the hold is not deciding if none was).
-pub(crate) fn late_starters<R>(f: impl FnOnce() -> R) -> (R, bool) {
+/// cannot move until released; then they go in the `release` order) or [`MAX_HOLD`] has passed;
+/// returns what `f` returned and whether any thread was held (a scenario relying on the hold is
+/// not deciding if none was).
+pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, bool) {
     let before = HELD.load(Ordering::SeqCst);
+    let first = CREATED.load(Ordering::SeqCst);
     let caller = crate::leak::current_tid();
     let done = std::sync::Arc::new(AtomicBool::new(false));
     // Started before the hold is armed, so it is not held itself.
@@ -119,7 +159,7 @@ pub(crate) fn late_starters<R>(f: impl FnOnce() -> R) -> (R, bool) {
         let done = done.clone();
         std::thread::Builder::new()
             .name("poolcheck-startup".into())
-            .spawn(move || release_when_blocked(caller, &done))
+            .spawn(move || release_when_blocked(caller, &done, release, first))
             .ok()
     };
     ARMED.store(true, Ordering::SeqCst);
@@ -130,11 +170,15 @@ pub(crate) fn late_starters<R>(f: impl FnOnce() -> R) -> (R, bool) {
     if let Some(w) = watcher {
         let _ = w.join();
     }
+    GO_FROM.store(u64::MAX, Ordering::SeqCst);
+    GO_BELOW.store(0, Ordering::SeqCst);
     (r, HELD.load(Ordering::SeqCst) > before)
 }
 
-/// Disarms the hold once `caller` has been asleep with no context switch for [`BLOCKED`].
-fn release_when_blocked(caller: u64, done: &AtomicBool) {
+/// Lets the held threads go each time `caller` has been asleep with no context switch for
+/// [`BLOCKED`]: all of them, or (one by one) the next in the `release` order, `first` being the
+/// number of the first thread created under this hold.
+fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first: u64) {
     let status = format!("/proc/self/task/{caller}/status");
     let mut last: Option<(u64, Instant)> = None;
     while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
@@ -146,10 +190,25 @@ fn release_when_blocked(caller: u64, done: &AtomicBool) {
         last = match last {
             Some((seen, since)) if asleep && seen == switches => {
                 if now - since >= BLOCKED {
-                    ARMED.store(false, Ordering::SeqCst);
-                    return;
+                    let created = CREATED.load(Ordering::SeqCst);
+                    match release {
+                        Release::AllAtOnce => {
+                            ARMED.store(false, Ordering::SeqCst);
+                            return;
+                        }
+                        Release::NewestFirst => {
+                            let next = GO_FROM.load(Ordering::SeqCst).min(created);
+                            GO_FROM.store(next.saturating_sub(1).max(first), Ordering::SeqCst);
+                        }
+                        Release::OldestFirst => {
+                            let next = GO_BELOW.load(Ordering::SeqCst).max(first);
+                            GO_BELOW.store((next + 1).min(created), Ordering::SeqCst);
+                        }
+                    }
+                    None // the caller must sit blocked again before the next goes
+                } else {
+                    Some((seen, since))
                 }
-                Some((seen, since))
             }
             _ => asleep.then_some((switches, now)),
         };
@@ -219,19 +278,14 @@ impl Drop for Disarm {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    /// The hold is process-wide, as a scenario's child has one scenario: the tests take turns.
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-    #[test]
-    fn a_thread_started_under_a_polling_caller_runs_after_the_call_returns() {
-        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn a_thread_started_under_a_polling_caller_runs_after_the_call_returns() {
         let ran = Arc::new(AtomicUsize::new(0));
-        let (seen, held) = late_starters(|| {
+        let (seen, held) = late_starters(Release::AllAtOnce, || {
             let worker = ran.clone();
             let t = std::thread::spawn(move || worker.fetch_add(1, Ordering::SeqCst));
             // A caller that polls, as a wait-group kept inside the workers does.
@@ -246,11 +300,9 @@ mod tests {
         assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
 
-    #[test]
-    fn a_pool_that_joins_its_workers_is_released_early() {
-        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn a_pool_that_joins_its_workers_is_released_early() {
         let began = Instant::now(); // real time: how long the hold lasted
-        let ((), held) = late_starters(|| {
+        let ((), held) = late_starters(Release::AllAtOnce, || {
             std::thread::scope(|s| {
                 for _ in 0..4 {
                     s.spawn(|| ());
@@ -262,5 +314,32 @@ mod tests {
             began.elapsed() < MAX_HOLD / 2, // real time: as above
             "a caller blocked on its workers releases them early"
         );
+    }
+
+    /// A caller that joins the thread it started last, then looks at what the others did: under
+    /// `NewestFirst` that thread runs alone; under `OldestFirst`, the one started first does.
+    pub(crate) fn one_by_one_lets_the_thread_the_caller_waits_on_run_alone() {
+        for (release, waited) in [(Release::NewestFirst, 3), (Release::OldestFirst, 0)] {
+            let ran = Arc::new(AtomicUsize::new(0));
+            let (others_ran, held) = late_starters(release, || {
+                let mut threads: Vec<_> = (0..4)
+                    .map(|i| {
+                        let ran = ran.clone();
+                        std::thread::spawn(move || {
+                            if i != waited {
+                                ran.fetch_add(1, Ordering::SeqCst);
+                            }
+                        })
+                    })
+                    .collect();
+                threads.remove(waited).join().unwrap();
+                let seen = ran.load(Ordering::SeqCst);
+                threads.into_iter().for_each(|t| t.join().unwrap());
+                seen
+            });
+            assert!(held);
+            assert_eq!(others_ran, 0, "{release:?}: another thread ran first");
+            assert_eq!(ran.load(Ordering::SeqCst), 3);
+        }
     }
 }

@@ -240,7 +240,7 @@ fn hang(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     struct Nobody;
@@ -266,8 +266,7 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn the_end_of_a_deliberate_wait_restarts_the_idle_clock() {
+    pub(crate) fn the_end_of_a_deliberate_wait_restarts_the_idle_clock() {
         let task = crate::scenario::Task {
             number: 0,
             slug: "watchdog",

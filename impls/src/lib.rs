@@ -13,10 +13,11 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task17_multi_error;
 
 use harness::contracts::{
-    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
-    Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
+    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -61,6 +62,9 @@ impl Solution for Reference {
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)
+    }
+    fn task17(&self) -> Option<&dyn MultiError> {
+        Some(&task17_multi_error::Answer)
     }
 }
 

@@ -36,10 +36,11 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task17_multi_error;
 
 use harness::contracts::{
-    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, PerJobTimeout,
-    Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
+    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -70,6 +71,7 @@ pub struct Mutated {
     pub task10: Option<&'static dyn Pipeline>,
     pub task11: Option<&'static dyn ResultOrdering>,
     pub task12: Option<&'static dyn RetryPool>,
+    pub task17: Option<&'static dyn MultiError>,
 }
 
 impl Mutated {
@@ -87,6 +89,7 @@ impl Mutated {
         task10: None,
         task11: None,
         task12: None,
+        task17: None,
     };
 }
 
@@ -129,6 +132,9 @@ impl Solution for Mutated {
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
+    }
+    fn task17(&self) -> Option<&dyn MultiError> {
+        self.task17
     }
 }
 
@@ -183,6 +189,7 @@ pub fn all() -> Vec<Mutant> {
         task10_pipeline::mutants(),
         task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
+        task17_multi_error::mutants(),
         blind::all(),
     ]
     .concat()

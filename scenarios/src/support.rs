@@ -3,6 +3,7 @@
 use harness::contracts::{PoolConfig, PoolError};
 use harness::ensure;
 use harness::net::Record;
+use harness::startup::Release;
 use harness::timing::EXIT_GRACE;
 use harness::{leak, Check, Ctx, Failure, Outcome};
 use std::time::Duration;
@@ -24,11 +25,22 @@ pub fn no_thread_outlives(
     call: &str,
     run: impl FnOnce() -> Result<(), Failure>,
 ) -> Outcome {
+    no_thread_outlives_released(ctx, call, Release::AllAtOnce, run)
+}
+
+/// [`no_thread_outlives`], the held threads let go in the `release` order once the call blocks
+/// on them.
+pub fn no_thread_outlives_released(
+    ctx: &mut Ctx,
+    call: &str,
+    release: Release,
+    run: impl FnOnce() -> Result<(), Failure>,
+) -> Outcome {
     let before = leak::Baseline::now();
     ctx.stage(format!(
-        "waiting for {call} to return, its threads starting late"
+        "waiting for {call} to return, its threads starting late ({release:?})"
     ));
-    ctx.late_starters(|_| run()).0?;
+    ctx.late_starters(release, |_| run()).0?;
     ctx.stage("waiting for the pool's threads to exit");
     before.settled(ctx, EXIT_GRACE, Check::NoLeaks)?;
     Ok(())

@@ -1036,7 +1036,7 @@ fn no_thread_outlives_stop(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome
     });
     let before = leak::Baseline::now();
     ctx.stage("start, four submits and stop, the pool's threads starting late");
-    let (run, _) = ctx.late_starters(|_| {
+    let (run, _) = ctx.late_starters(harness::startup::Release::AllAtOnce, |_| {
         let run = started(bs, cfg(), &ledger, probe)?;
         let token = live();
         let accepted: BTreeSet<i64> = (0..4)

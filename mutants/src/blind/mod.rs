@@ -14,6 +14,7 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task17_multi_error;
 
 use crate::Mutant;
 use harness::Check;
@@ -56,6 +57,7 @@ pub fn all() -> Vec<Mutant> {
         task10_pipeline::mutants(),
         task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
+        task17_multi_error::mutants(),
     ]
     .concat()
 }
@@ -75,6 +77,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task10_pipeline::DROPPED,
         task11_result_ordering::DROPPED,
         task12_retry_pool::DROPPED,
+        task17_multi_error::DROPPED,
     ]
     .into_iter()
     .flatten()
@@ -96,6 +99,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task10_pipeline::RELABELLED,
         task11_result_ordering::RELABELLED,
         task12_retry_pool::RELABELLED,
+        task17_multi_error::RELABELLED,
     ]
     .into_iter()
     .flatten()
@@ -117,6 +121,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task10_pipeline::UNCERTAIN,
         task11_result_ordering::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
+        task17_multi_error::UNCERTAIN,
     ]
     .into_iter()
     .flatten()
