@@ -48,6 +48,18 @@ pub fn no_thread_outlives_released(
 
 pub use harness::watchdog::panic_message;
 
+/// Polls `done` every millisecond for up to `within` of real time and says whether it came true:
+/// the scenario's bounded wait for a thing the solution does (a thread spawned, a job ended, a
+/// call returned). The bound only ends a wait on a pool that is slow, stuck or wrong.
+pub fn within(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within; // real time: the wait's bound
+    let before = |deadline| std::time::Instant::now() < deadline; // real time: the wait's bound
+    while !done() && before(deadline) {
+        std::thread::sleep(Duration::from_millis(1)); // real time: polling
+    }
+    done()
+}
+
 /// A probe hook under which each file in `staged` gets its real content only when its job
 /// starts: `staged` maps a path the solution sees (holding placeholder bytes of another length)
 /// to a file with the real bytes, moved into place inside the bracket. A solution that reads a

@@ -387,20 +387,13 @@ fn fails_while_held(ec: &dyn ErrgroupCounter, ctx: &mut Ctx, bad: Bad) -> Outcom
         ctx.stage("letting the caller take one more path, its task held at its thread's start");
         let hold = ctx.hold_new_threads();
         source_gate.open();
-        let deadline = std::time::Instant::now() + GET_GOING; // real time: waiting for a spawn
-        while hold.held() == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1)); // real time: polling the hold
-        }
-        let task_held = hold.held() > 0;
+        let task_held = support::within(GET_GOING, || hold.held() > 0);
         let at_failure = ledger.settle(QUIET, WITHIN);
         ctx.stage("letting the bad job fail");
         bad_gate.open();
-        let deadline = std::time::Instant::now() + GET_GOING; // real time: waiting for a job
-        while !failing.load(std::sync::atomic::Ordering::SeqCst)
-            && std::time::Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(1)); // real time: polling the hook
-        }
+        support::within(GET_GOING, || {
+            failing.load(std::sync::atomic::Ordering::SeqCst)
+        });
         ledger.settle(QUIET, WITHIN);
         hold.release();
         let after_failure = ledger.settle(QUIET, WITHIN);
@@ -543,11 +536,7 @@ fn the_first_error_is_returned(sol: &'static dyn Solution, ctx: &mut Ctx) -> Out
             let mut reached = three;
             for p in order {
                 gates.iter().find(|(q, _)| q == p).expect("gated").1.open();
-                let deadline = std::time::Instant::now() + GET_GOING; // real time: a job's end
-                while !ended(p) && std::time::Instant::now() < deadline {
-                    std::thread::sleep(Duration::from_millis(1)); // real time: polling
-                }
-                reached &= ended(p);
+                reached &= support::within(GET_GOING, || ended(p));
             }
             gates[0].1.open();
             ctx.stage("waiting for count_words to return");

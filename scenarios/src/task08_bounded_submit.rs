@@ -219,12 +219,7 @@ fn stop_in_background(run: &Running) -> JoinHandle<std::thread::Result<()>> {
 
 /// Waits up to `within` for a thread of the scenario's to finish.
 fn finished_within<T>(h: &JoinHandle<T>, within: Duration) -> bool {
-    let deadline = std::time::Instant::now() + within; // real time: a bounded wait
-    let before = |deadline| std::time::Instant::now() < deadline; // real time: a bounded wait for a scenario thread
-    while !h.is_finished() && before(deadline) {
-        std::thread::sleep(Duration::from_millis(1)); // real time: polling a thread
-    }
-    h.is_finished()
+    support::within(within, || h.is_finished())
 }
 
 /// Stops the pool (under a deadline) and collects the results; the stream must end once stop

@@ -19,7 +19,6 @@ use harness::{ensure, ensure_eq, Check, Ctx, Failure, Outcome};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The seed's pool of 8, its jobs buffer and results apart from it.
 fn cfg() -> PoolConfig {
@@ -196,8 +195,9 @@ fn run_in_order(
                     .collect()
             };
             let deadline = std::time::Instant::now() + GET_GOING; // real time: a bound
+            let before = |deadline| std::time::Instant::now() < deadline; // real time: a bound on a spin
             let mut running = running_now();
-            while running.is_empty() && s.in_flight > 0 && std::time::Instant::now() < deadline {
+            while running.is_empty() && s.in_flight > 0 && before(deadline) {
                 std::thread::yield_now();
                 running = running_now();
             }
@@ -392,11 +392,7 @@ fn a_stalled_head_holds_the_window(sol: &'static dyn Solution, ctx: &mut Ctx) ->
         ctx.stage(format!(
             "waiting for ordered_stream to return after the head was let go, window {window}"
         ));
-        let deadline = std::time::Instant::now() + WITHIN; // real time: a bounded wait
-        while !call.is_finished() && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1)); // real time: polling the call
-        }
-        ensure(call.is_finished(), || {
+        ensure(support::within(WITHIN, || call.is_finished()), || {
             Failure::new(
                 Check::GracefulShutdown,
                 "ordered_stream returns once the stalled head is let go",
