@@ -41,6 +41,10 @@ static CREATED: AtomicU64 = AtomicU64::new(0);
 /// A held thread numbered at least this, or below [`GO_BELOW`], goes (a one-by-one release).
 static GO_FROM: AtomicU64 = AtomicU64::new(u64::MAX);
 static GO_BELOW: AtomicU64 = AtomicU64::new(0);
+/// The thread id of the last thread let go one by one, [`PENDING`] until it is on its way, 0
+/// when none: the next goes only once this one is blocked or gone.
+static LAST_GONE: AtomicU64 = AtomicU64::new(0);
+const PENDING: u64 = u64::MAX;
 /// The longest a thread created now is held, in milliseconds: [`MAX_HOLD`], or [`HOLD_CAP`]
 /// under a [`ThreadHold`] the scenario releases itself.
 static HOLD_MS: AtomicU64 = AtomicU64::new(MAX_HOLD.as_millis() as u64);
@@ -66,6 +70,10 @@ extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
         let due = Instant::now() >= until; // real time: a start-up delay, never a verdict's timing
         let let_go =
             number >= GO_FROM.load(Ordering::SeqCst) || number < GO_BELOW.load(Ordering::SeqCst);
+        if let_go {
+            let tid = crate::leak::current_tid();
+            let _ = LAST_GONE.compare_exchange(PENDING, tid, Ordering::SeqCst, Ordering::SeqCst);
+        }
         if due || let_go || !ARMED.load(Ordering::SeqCst) {
             break;
         }
@@ -177,11 +185,20 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
 
 /// Lets the held threads go each time `caller` has been asleep with no context switch for
 /// [`BLOCKED`]: all of them, or (one by one) the next in the `release` order, `first` being the
-/// number of the first thread created under this hold.
+/// number of the first thread created under this hold. One by one, the next goes only once the
+/// last one let go is blocked or gone too, however long a loaded machine takes to run it: the
+/// order is the schedule, not a race.
 fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first: u64) {
     let status = format!("/proc/self/task/{caller}/status");
     let mut last: Option<(u64, Instant)> = None;
+    let mut pending_since = None;
+    LAST_GONE.store(0, Ordering::SeqCst);
     while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
+        if !settled(&mut pending_since) {
+            last = None;
+            std::thread::sleep(Duration::from_micros(500)); // real time: as below
+            continue;
+        }
         let Some((asleep, switches)) = std::fs::read_to_string(&status).ok().map(|s| parse(&s))
         else {
             return;
@@ -197,10 +214,12 @@ fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first:
                             return;
                         }
                         Release::NewestFirst => {
+                            LAST_GONE.store(PENDING, Ordering::SeqCst);
                             let next = GO_FROM.load(Ordering::SeqCst).min(created);
                             GO_FROM.store(next.saturating_sub(1).max(first), Ordering::SeqCst);
                         }
                         Release::OldestFirst => {
+                            LAST_GONE.store(PENDING, Ordering::SeqCst);
                             let next = GO_BELOW.load(Ordering::SeqCst).max(first);
                             GO_BELOW.store((next + 1).min(created), Ordering::SeqCst);
                         }
@@ -213,6 +232,22 @@ fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first:
             _ => asleep.then_some((switches, now)),
         };
         std::thread::sleep(Duration::from_micros(500)); // real time: as above
+    }
+}
+
+/// Whether the thread let go last is blocked or gone (or none was). One let go that never shows
+/// (it had already left on its own time) is waited for 50 ms at most, from `pending_since`.
+fn settled(pending_since: &mut Option<Instant>) -> bool {
+    match LAST_GONE.load(Ordering::SeqCst) {
+        0 => true,
+        PENDING => {
+            let since = *pending_since.get_or_insert_with(Instant::now); // real time: a bound
+            since.elapsed() > Duration::from_millis(50) // real time: as above
+        }
+        tid => {
+            *pending_since = None;
+            crate::leak::state(tid).is_none_or(|s| s == 'S')
+        }
     }
 }
 

@@ -728,7 +728,7 @@ pub fn mutants() -> Vec<Mutant> {
             "task17_multi_error",
             "blind_running_counter_in_worker",
             RUNNING_COUNTER_IN_WORKER,
-            Check::Requirement,
+            Check::AllJoined,
             "I count each worker running when it starts and wait for the count to drop to zero instead of joining."
         ),
         mutant!(
