@@ -24,6 +24,17 @@ pub fn state(tid: u64) -> Option<char> {
     stat.rsplit_once(") ")?.1.chars().next()
 }
 
+/// How often thread `tid` of this process has gone to sleep so far (its voluntary context
+/// switches): a thread blocked on a lock, a channel or a join adds none while it stays blocked;
+/// one that polls on a timer adds one per tick.
+pub fn sleeps(tid: u64) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
 /// The OS threads of this process, as (thread id, name).
 pub fn threads() -> BTreeSet<(u64, String)> {
     let Ok(dir) = std::fs::read_dir("/proc/self/task") else {

@@ -25,6 +25,7 @@ pub mod probe;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod signal;
 pub mod sink;
 pub mod startup;
 pub mod sync;

@@ -9,7 +9,7 @@
 #[cfg(not(feature = "loom"))]
 pub use std::{
     sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError},
-    sync::{atomic, Arc, Mutex},
+    sync::{atomic, Arc, Condvar, Mutex, MutexGuard},
     thread,
 };
 
@@ -17,7 +17,7 @@ pub use std::{
 pub use {
     chan::{sync_channel, Receiver, SyncSender, TrySendError},
     loom::{
-        sync::{atomic, Arc, Mutex},
+        sync::{atomic, Arc, Condvar, Mutex, MutexGuard},
         thread,
     },
 };

@@ -1,5 +1,6 @@
 //! `race_free`: pool kernels model-checked with loom, every interleaving of a small pool: task
-//! 1's pool, task 8's submit racing stop, task 11's reorder buffer.
+//! 1's pool, task 8's submit racing stop, task 11's reorder buffer, task 14's drain racing the
+//! deadline.
 //!
 //! Run with `ci/loom.sh` (`cargo test -p harness --features loom --release
 //! --test loom`). The reference must hold in every interleaving; the racy mutant must not.
@@ -199,6 +200,74 @@ mod task11 {
         assert!(
             caught.is_err(),
             "loom found no interleaving that strands a result in the workers' reorder buffer: the model cannot fail"
+        );
+    }
+}
+
+mod task14 {
+    use harness::contracts::task14_shutdown_deadline::{Job, ShutdownDeadline};
+    use harness::contracts::PoolConfig;
+    use harness::ledger::Ledger;
+    use harness::probe::Probe;
+    use harness::signal::Signal;
+    use std::sync::Arc;
+
+    /// One worker, one queued job that looks at the cancel once: the drain races the deadline,
+    /// fired on a thread of its own.
+    const CFG: PoolConfig = PoolConfig {
+        workers: 1,
+        jobs_buffer: 1,
+        results_buffer: 1,
+    };
+
+    /// One execution: `stop` answers Ok exactly when the job completed, the job ran at most
+    /// once and not after `stop` returned, and the metric counts the cancelled run.
+    fn check(ts: &dyn ShutdownDeadline) {
+        let ledger = Arc::new(Ledger::exact("loom"));
+        let pool = ts
+            .start(CFG, Probe::new(ledger.clone()))
+            .expect("start returns a pool");
+        let job = Job::quick(1);
+        pool.submit(job.clone())
+            .expect("a submit before stop is accepted");
+        let deadline = Signal::new();
+        let d = deadline.clone();
+        let firer = loom::thread::spawn(move || d.fire());
+        let r = pool.stop(&deadline);
+        let at_return = job.runs();
+        firer.join().unwrap();
+        let (ran, completed, cancelled) = at_return;
+        assert!(ran <= 1, "the job runs at most once: {at_return:?}");
+        assert_eq!(
+            r.is_ok(),
+            completed == 1,
+            "stop answers Ok exactly when every accepted job completed: {r:?} with the job (ran, completed, cancelled) {at_return:?}"
+        );
+        assert_eq!(job.runs(), at_return, "nothing runs after stop returned");
+        assert_eq!(
+            pool.cancelled_mid_process(),
+            Some(cancelled),
+            "the metric counts the cancelled runs"
+        );
+    }
+
+    fn model(ts: &'static dyn ShutdownDeadline) {
+        super::explore(2, move || check(ts));
+    }
+
+    #[test]
+    fn task14_shutdown_deadline_reference_is_race_free() {
+        model(&impls::task14_shutdown_deadline::Answer);
+    }
+
+    #[test]
+    fn task14_shutdown_deadline_in_flight_timeout_flag_is_caught() {
+        let caught = std::panic::catch_unwind(|| {
+            model(&mutants::task14_shutdown_deadline::IN_FLIGHT_TIMEOUT_FLAG)
+        });
+        assert!(
+            caught.is_err(),
+            "loom found no interleaving where the deadline catches a job in flight that then completes: the model cannot fail"
         );
     }
 }

@@ -13,11 +13,13 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
 
 use harness::contracts::{
     BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
-    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, ShutdownDeadline, Solution, Squarer,
+    UrlFetcher, WordCounter,
 };
 
 /// The reference solution to every task this suite checks.
@@ -62,6 +64,9 @@ impl Solution for Reference {
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         Some(&task12_retry_pool::Answer)
+    }
+    fn task14(&self) -> Option<&dyn ShutdownDeadline> {
+        Some(&task14_shutdown_deadline::Answer)
     }
     fn task17(&self) -> Option<&dyn MultiError> {
         Some(&task17_multi_error::Answer)

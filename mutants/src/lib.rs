@@ -36,11 +36,13 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
 
 use harness::contracts::{
     BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
-    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, Solution, Squarer, UrlFetcher, WordCounter,
+    PerJobTimeout, Pipeline, ResultOrdering, RetryPool, ShutdownDeadline, Solution, Squarer,
+    UrlFetcher, WordCounter,
 };
 use harness::Check;
 
@@ -71,6 +73,7 @@ pub struct Mutated {
     pub task10: Option<&'static dyn Pipeline>,
     pub task11: Option<&'static dyn ResultOrdering>,
     pub task12: Option<&'static dyn RetryPool>,
+    pub task14: Option<&'static dyn ShutdownDeadline>,
     pub task17: Option<&'static dyn MultiError>,
 }
 
@@ -89,6 +92,7 @@ impl Mutated {
         task10: None,
         task11: None,
         task12: None,
+        task14: None,
         task17: None,
     };
 }
@@ -132,6 +136,9 @@ impl Solution for Mutated {
     }
     fn task12(&self) -> Option<&dyn RetryPool> {
         self.task12
+    }
+    fn task14(&self) -> Option<&dyn ShutdownDeadline> {
+        self.task14
     }
     fn task17(&self) -> Option<&dyn MultiError> {
         self.task17
@@ -189,6 +196,7 @@ pub fn all() -> Vec<Mutant> {
         task10_pipeline::mutants(),
         task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
+        task14_shutdown_deadline::mutants(),
         task17_multi_error::mutants(),
         blind::all(),
     ]

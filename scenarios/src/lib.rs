@@ -15,6 +15,7 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
 mod words;
 
@@ -35,6 +36,7 @@ pub fn all() -> Vec<Scenario> {
         task10_pipeline::scenarios(),
         task11_result_ordering::scenarios(),
         task12_retry_pool::scenarios(),
+        task14_shutdown_deadline::scenarios(),
         task17_multi_error::scenarios(),
     ]
     .concat()

@@ -48,6 +48,57 @@ pub fn no_thread_outlives_released(
 
 pub use harness::watchdog::panic_message;
 
+/// Runs `call` on a thread of its own and waits up to `within` for it: a call that should
+/// return at once and blocks is a failure under `check`, saying which, not a hang; so is one
+/// that panics. (A blocked call's thread is left to finish when the scenario's gates open.)
+pub fn promptly<T: Send + 'static>(
+    ctx: &Ctx,
+    check: Check,
+    what: &str,
+    within: Duration,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Failure> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("poolcheck-call".into())
+        .spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(call));
+            let _ = tx.send(r);
+        })
+        .expect("the scenario can start a thread");
+    let answer = {
+        let _waiting = ctx.deliberately();
+        rx.recv_timeout(within)
+    };
+    match answer {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(p)) => Err(Failure::new(
+            check,
+            format!("{what} returns, never panics"),
+            format!("it panicked: {}", panic_message(&*p)),
+        )),
+        Err(_) => Err(Failure::new(
+            check,
+            format!("{what} returns at once"),
+            format!("it had not returned after {} ms", within.as_millis()),
+        )),
+    }
+}
+
+/// An instant 300 µs from now, for threads to meet at with [`spin_until`]: far enough that each
+/// has started, near enough that none is descheduled while it spins.
+pub fn instant_ahead() -> std::time::Instant {
+    std::time::Instant::now() + Duration::from_micros(300) // real time: lines threads up
+}
+
+/// Spins until `at`, so threads started apart act at one instant (a race given its chance).
+pub fn spin_until(at: std::time::Instant) {
+    let before = |at| std::time::Instant::now() < at; // real time: the instant threads meet at
+    while before(at) {
+        std::hint::spin_loop();
+    }
+}
+
 /// Polls `done` every millisecond for up to `within` of real time and says whether it came true:
 /// the scenario's bounded wait for a thing the solution does (a thread spawned, a job ended, a
 /// call returned). The bound only ends a wait on a pool that is slow, stuck or wrong.

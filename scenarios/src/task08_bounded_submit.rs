@@ -21,7 +21,6 @@ use harness::{ensure, ensure_eq, leak, Check, Ctx, Failure, Outcome, Stop};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -152,9 +151,7 @@ fn live() -> CancellationToken {
     CancellationToken::new()
 }
 
-/// Runs `call` on a thread of its own and waits up to `within` for it: a call that should
-/// return at once and blocks is a failure under `check`, saying which, not a hang. (A blocked
-/// call's thread is left to finish when the scenario's gates open.)
+/// [`support::promptly`], with what a submit pool's calls most often get wrong.
 fn promptly<T: Send + 'static>(
     ctx: &Ctx,
     check: Check,
@@ -162,33 +159,10 @@ fn promptly<T: Send + 'static>(
     within: Duration,
     call: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Failure> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("poolcheck-call".into())
-        .spawn(move || {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(call));
-            let _ = tx.send(r);
-        })
-        .expect("the scenario can start a thread");
-    let answer = {
-        let _waiting = ctx.deliberately();
-        rx.recv_timeout(within)
-    };
-    match answer {
-        Ok(Ok(t)) => Ok(t),
-        Ok(Err(p)) => Err(Failure::new(
-            check,
-            format!("{what} returns, never panics"),
-            format!("it panicked: {}", support::panic_message(&*p)),
-        )
-        .hint("a closed pool answers Err(SubmitError::Stopped); keep the jobs sender in a Mutex<Option<..>> and take() it once, never unwrap() a sender that stop has dropped")),
-        Err(_) => Err(Failure::new(
-            check,
-            format!("{what} returns at once"),
-            format!("it had not returned after {} ms", within.as_millis()),
-        )
-        .hint("submit never waits: use try_send and map TrySendError::Full to PoolFull (Go's select with a default case); a plain send blocks while the queue is full")),
-    }
+    support::promptly(ctx, check, what, within, call).map_err(|f| match f.observed.contains("panicked") {
+        true => f.hint("a closed pool answers Err(SubmitError::Stopped); keep the jobs sender in a Mutex<Option<..>> and take() it once, never unwrap() a sender that stop has dropped"),
+        false => f.hint("submit never waits: use try_send and map TrySendError::Full to PoolFull (Go's select with a default case); a plain send blocks while the queue is full"),
+    })
 }
 
 fn submit(
@@ -1199,7 +1173,7 @@ fn concurrent_submits_fill_exactly(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                 s.started >= (job + 1).min(cfg.workers as i64) as u64
             });
         }
-        let at = std::time::Instant::now() + Duration::from_micros(300); // real time: lines two threads up
+        let at = support::instant_ahead();
         let racers: Vec<JoinHandle<bool>> = (0..2)
             .map(|t| {
                 let pool = run.pool.clone();
@@ -1207,10 +1181,7 @@ fn concurrent_submits_fill_exactly(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                     .name("poolcheck-submitter".into())
                     .spawn(move || {
                         let token = live();
-                        let before = |deadline| std::time::Instant::now() < deadline; // real time: the instant both submit at
-                        while before(at) {
-                            std::hint::spin_loop(); // real time: the instant both submit at
-                        }
+                        support::spin_until(at);
                         pool.submit(&token, 1_000 + t).is_ok()
                     })
                     .expect("the scenario can start a thread")

@@ -17,6 +17,7 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
 
 use crate::scenario::Task;
@@ -35,6 +36,7 @@ pub use task09_per_job_timeout::PerJobTimeout;
 pub use task10_pipeline::Pipeline;
 pub use task11_result_ordering::ResultOrdering;
 pub use task12_retry_pool::RetryPool;
+pub use task14_shutdown_deadline::ShutdownDeadline;
 pub use task17_multi_error::MultiError;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
@@ -90,13 +92,16 @@ pub trait Solution: Sync {
     fn task12(&self) -> Option<&dyn RetryPool> {
         None
     }
+    fn task14(&self) -> Option<&dyn ShutdownDeadline> {
+        None
+    }
     fn task17(&self) -> Option<&dyn MultiError> {
         None
     }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 13] = [
+pub const TASKS: [Task; 14] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
@@ -109,6 +114,7 @@ pub const TASKS: [Task; 13] = [
     task10_pipeline::TASK,
     task11_result_ordering::TASK,
     task12_retry_pool::TASK,
+    task14_shutdown_deadline::TASK,
     task17_multi_error::TASK,
 ];
 

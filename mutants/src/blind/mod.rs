@@ -14,6 +14,7 @@ pub mod task09_per_job_timeout;
 pub mod task10_pipeline;
 pub mod task11_result_ordering;
 pub mod task12_retry_pool;
+pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
 
 use crate::Mutant;
@@ -57,6 +58,7 @@ pub fn all() -> Vec<Mutant> {
         task10_pipeline::mutants(),
         task11_result_ordering::mutants(),
         task12_retry_pool::mutants(),
+        task14_shutdown_deadline::mutants(),
         task17_multi_error::mutants(),
     ]
     .concat()
@@ -77,6 +79,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task10_pipeline::DROPPED,
         task11_result_ordering::DROPPED,
         task12_retry_pool::DROPPED,
+        task14_shutdown_deadline::DROPPED,
         task17_multi_error::DROPPED,
     ]
     .into_iter()
@@ -99,6 +102,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task10_pipeline::RELABELLED,
         task11_result_ordering::RELABELLED,
         task12_retry_pool::RELABELLED,
+        task14_shutdown_deadline::RELABELLED,
         task17_multi_error::RELABELLED,
     ]
     .into_iter()
@@ -121,6 +125,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task10_pipeline::UNCERTAIN,
         task11_result_ordering::UNCERTAIN,
         task12_retry_pool::UNCERTAIN,
+        task14_shutdown_deadline::UNCERTAIN,
         task17_multi_error::UNCERTAIN,
     ]
     .into_iter()
