@@ -306,6 +306,7 @@ fn stop_drains_every_accepted_job(sol: &'static dyn Solution, ctx: &mut Ctx) -> 
     let before = leak::Baseline::now();
     let run = started(ts, ctx, cfg)?;
     let done = Signal::new();
+    let _let_go = FireOnDrop(done.clone());
     // Ids that are not positions, submitted out of order: only the job's own id keys its run.
     let mut jobs = held(1_000, cfg.workers + cfg.jobs_buffer, &done);
     ctx.rng.shuffle(&mut jobs);
@@ -367,7 +368,7 @@ fn a_deadline_first_cancels_the_jobs_in_flight(
     let before = leak::Baseline::now();
     let run = started(ts, ctx, cfg)?;
     let (done, wound_down) = (Signal::new(), Signal::new());
-    let _let_go = FireOnDrop(wound_down.clone());
+    let _let_go = (FireOnDrop(done.clone()), FireOnDrop(wound_down.clone()));
     let jobs: Vec<Job> = (1..=(cfg.workers + cfg.jobs_buffer) as u64)
         .map(|id| Job::until_winding_down(id, &done, &wound_down))
         .collect();
@@ -842,6 +843,7 @@ fn the_drain_racing_the_deadline(sol: &'static dyn Solution, ctx: &mut Ctx) -> O
         let once = |ctx: &mut Ctx| -> Result<(), Failure> {
             let run = started(ts, ctx, cfg)?;
             let done = Signal::new();
+            let _let_go = FireOnDrop(done.clone());
             let jobs = held(1, cfg.workers, &done);
             ctx.stage(format!(
                 "round {round}: the last jobs finishing as the deadline fires"

@@ -297,7 +297,10 @@ pub const RELABELLED: &[super::Relabelled] = &[
 ];
 
 /// Blind mutants of this task whose catch is measured rather than required.
-pub const UNCERTAIN: &[super::Uncertain] = &[];
+pub const UNCERTAIN: &[super::Uncertain] = &[super::Uncertain {
+    name: "task11_result_ordering::blind_index_from_worker_counter",
+    why: "a square lands at the wrong position only when a worker is preempted between its receive and its look at the counter while another worker receives and counts first: a window inside the solution, before probe.run, where no harness boundary lies; in_order_under_perturbed_schedules reached it in every local and sweep run but missed it once when the CI gate graded four mutants at a time; numbers handed over as harness objects that know their bracket would decide it in every run (a contract change left for later)",
+}];
 
 /// The one piece of [`Ordered`] that is wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
