@@ -39,6 +39,10 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 /// threads as usual, and never takes a place in the start order. Empty: every thread is held.
 static CALL: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
 
+fn order() -> std::sync::MutexGuard<'static, (std::collections::BTreeSet<u64>, u64)> {
+    ORDER.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn call_threads() -> std::sync::MutexGuard<'static, Vec<u64>> {
     CALL.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -55,9 +59,12 @@ fn holds_threads_of(tid: u64) -> bool {
 static HELD: AtomicU64 = AtomicU64::new(0);
 /// Every thread created under the hold takes the next number: its place in the start order.
 static CREATED: AtomicU64 = AtomicU64::new(0);
-/// A held thread numbered at least this, or below [`GO_BELOW`], goes (a one-by-one release).
-static GO_FROM: AtomicU64 = AtomicU64::new(u64::MAX);
-static GO_BELOW: AtomicU64 = AtomicU64::new(0);
+/// The numbers of the threads held now, and the one let go last one by one (`u64::MAX`: none).
+/// A thread leaves the set as it leaves its hold, for whatever reason, under the same lock the
+/// watcher picks the next one under: so the one picked is always still held, and its leaving
+/// is always seen.
+static ORDER: std::sync::Mutex<(std::collections::BTreeSet<u64>, u64)> =
+    std::sync::Mutex::new((std::collections::BTreeSet::new(), u64::MAX));
 /// The thread id of the last thread let go one by one, [`PENDING`] until it is on its way, 0
 /// when none: the next goes only once this one is blocked or gone.
 static LAST_GONE: AtomicU64 = AtomicU64::new(0);
@@ -102,19 +109,22 @@ extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
         }
     }
     HELD.fetch_add(1, Ordering::SeqCst);
+    order().0.insert(number);
     // Polled, not parked: this runs before the thread's runtime is set up.
     loop {
         let due = Instant::now() >= until; // real time: a start-up delay, never a verdict's timing
-        let let_go =
-            number >= GO_FROM.load(Ordering::SeqCst) || number < GO_BELOW.load(Ordering::SeqCst);
-        if let_go {
-            let tid = crate::leak::current_tid();
-            let _ = LAST_GONE.compare_exchange(PENDING, tid, Ordering::SeqCst, Ordering::SeqCst);
-        }
+        let let_go = order().1 == number;
         if due || let_go || !ARMED.load(Ordering::SeqCst) {
             break;
         }
         std::thread::sleep(Duration::from_micros(500)); // real time: the hold's poll
+    }
+    {
+        let mut order = order();
+        order.0.remove(&number);
+        if order.1 == number {
+            LAST_GONE.store(crate::leak::current_tid(), Ordering::SeqCst);
+        }
     }
     start(arg)
 }
@@ -209,8 +219,7 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
     if let Some(w) = watcher {
         let _ = w.join();
     }
-    GO_FROM.store(u64::MAX, Ordering::SeqCst);
-    GO_BELOW.store(0, Ordering::SeqCst);
+    order().1 = u64::MAX;
     (r, HELD.load(Ordering::SeqCst) > before)
 }
 
@@ -222,10 +231,9 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
 fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first: u64) {
     let status = format!("/proc/self/task/{caller}/status");
     let mut last: Option<(u64, Instant)> = None;
-    let mut pending_since = None;
     LAST_GONE.store(0, Ordering::SeqCst);
     while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
-        if !settled(&mut pending_since) {
+        if !settled() {
             last = None;
             std::thread::sleep(Duration::from_micros(500)); // real time: as below
             continue;
@@ -238,21 +246,22 @@ fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first:
         last = match last {
             Some((seen, since)) if asleep && seen == switches => {
                 if now - since >= BLOCKED {
-                    let created = CREATED.load(Ordering::SeqCst);
                     match release {
                         Release::AllAtOnce => {
                             ARMED.store(false, Ordering::SeqCst);
                             return;
                         }
-                        Release::NewestFirst => {
-                            LAST_GONE.store(PENDING, Ordering::SeqCst);
-                            let next = GO_FROM.load(Ordering::SeqCst).min(created);
-                            GO_FROM.store(next.saturating_sub(1).max(first), Ordering::SeqCst);
-                        }
-                        Release::OldestFirst => {
-                            LAST_GONE.store(PENDING, Ordering::SeqCst);
-                            let next = GO_BELOW.load(Ordering::SeqCst).max(first);
-                            GO_BELOW.store((next + 1).min(created), Ordering::SeqCst);
+                        Release::NewestFirst | Release::OldestFirst => {
+                            let mut order = order();
+                            let mut ours = order.0.range(first..);
+                            let next = match release {
+                                Release::NewestFirst => ours.next_back(),
+                                _ => ours.next(),
+                            };
+                            if let Some(&n) = next {
+                                LAST_GONE.store(PENDING, Ordering::SeqCst);
+                                order.1 = n;
+                            }
                         }
                     }
                     None // the caller must sit blocked again before the next goes
@@ -266,19 +275,13 @@ fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first:
     }
 }
 
-/// Whether the thread let go last is blocked or gone (or none was). One let go that never shows
-/// (it had already left on its own time) is waited for 50 ms at most, from `pending_since`.
-fn settled(pending_since: &mut Option<Instant>) -> bool {
+/// Whether the thread let go last is blocked or gone (or none was); one still on its way out of
+/// its hold is not.
+fn settled() -> bool {
     match LAST_GONE.load(Ordering::SeqCst) {
         0 => true,
-        PENDING => {
-            let since = *pending_since.get_or_insert_with(Instant::now); // real time: a bound
-            since.elapsed() > Duration::from_millis(50) // real time: as above
-        }
-        tid => {
-            *pending_since = None;
-            crate::leak::state(tid).is_none_or(|s| s == 'S')
-        }
+        PENDING => false,
+        tid => crate::leak::state(tid).is_none_or(|s| s == 'S'),
     }
 }
 
