@@ -157,8 +157,8 @@ pub unsafe extern "C" fn pthread_create(
 ) -> libc::c_int {
     let real = real();
     let hold = holds_threads_of(crate::leak::current_tid()).then(|| {
-        // real time: the longest a thread is held
-        let until = Instant::now() + Duration::from_millis(HOLD_MS.load(Ordering::SeqCst));
+        let hold_ms = Duration::from_millis(HOLD_MS.load(Ordering::SeqCst));
+        let until = Instant::now() + hold_ms; // real time: the longest a thread is held
         (until, CREATED.fetch_add(1, Ordering::SeqCst))
     });
     let pending = Box::into_raw(Box::new(Pending { start, arg, hold })) as *mut libc::c_void;

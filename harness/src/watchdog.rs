@@ -258,9 +258,9 @@ pub(crate) mod tests {
         let asleep = std::thread::spawn(move || rx.recv());
         {
             let _waiting = ctx.deliberately();
-            std::thread::sleep(timing::DEADLOCK + Duration::from_millis(50));
+            std::thread::sleep(timing::DEADLOCK + Duration::from_millis(50)); // real time: the watchdog's own clock is what is tested
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(100)); // real time: quiet past the watchdog's look
         drop(tx);
         let _ = asleep.join();
         Ok(())
