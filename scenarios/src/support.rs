@@ -85,18 +85,49 @@ pub fn promptly<T: Send + 'static>(
     }
 }
 
-/// An instant 300 µs from now, for threads to meet at with [`spin_until`]: far enough that each
-/// has started, near enough that none is descheduled while it spins.
-pub fn instant_ahead() -> std::time::Instant {
-    std::time::Instant::now() + Duration::from_micros(300) // real time: lines threads up
+/// Threads that act at one instant, a race given its chance: each calls [`LineUp::go`], which
+/// returns once every thread of the line-up has arrived. An instant fixed ahead of time is missed
+/// by a thread a loaded machine starts late; a line-up waits for it.
+#[derive(Clone)]
+pub struct LineUp {
+    arrived: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    n: usize,
 }
 
-/// Spins until `at`, so threads started apart act at one instant (a race given its chance).
-pub fn spin_until(at: std::time::Instant) {
-    let before = |at| std::time::Instant::now() < at; // real time: the instant threads meet at
-    while before(at) {
-        std::hint::spin_loop();
+impl LineUp {
+    /// A line-up of `n` threads.
+    pub fn new(n: usize) -> Self {
+        Self {
+            arrived: Default::default(),
+            n,
+        }
     }
+
+    /// Arrives and spins until all `n` have: the last to arrive lets the others go within
+    /// nanoseconds of its own start. Yields now and then, so a spinner never keeps a late thread
+    /// off a busy machine's cores.
+    pub fn go(&self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.arrived.fetch_add(1, SeqCst);
+        let mut spins = 0u32;
+        while self.arrived.load(SeqCst) < self.n {
+            spins = spins.wrapping_add(1);
+            if spins.is_multiple_of(4096) {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
+
+/// Whether two of the spans (start, end) overlap: two calls that ran at the same time.
+pub fn overlapped(
+    spans: impl IntoIterator<Item = (std::time::Instant, std::time::Instant)>,
+) -> bool {
+    let mut spans: Vec<_> = spans.into_iter().collect();
+    spans.sort();
+    spans.windows(2).any(|w| w[1].0 < w[0].1)
 }
 
 /// Polls `done` every millisecond for up to `within` of real time and says whether it came true:

@@ -23,7 +23,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 /// The main pool: workers, queue and results all apart, none the CPU count.
@@ -1145,26 +1145,33 @@ fn stretch_try_and_blocking_submit(sol: &'static dyn Solution, ctx: &mut Ctx) ->
     Ok(())
 }
 
-/// A held pool one slot short of full, and two threads that spin until one instant and then
-/// submit at once: exactly one may get the last slot. A room checked under one lock and taken
-/// under another lets both in. Round after round, each a fresh pool: a steady share of the
-/// rounds meet within the window, and one is enough.
+/// A held pool one slot short of full, and three threads lined up to submit at once: exactly one
+/// may get the last slot. A room checked under one lock and taken under another lets two in.
+/// Round after round, each a fresh pool, until [`MET`] rounds had two submits running at the same
+/// time (measured, so a loaded machine that keeps the racers apart gets more rounds, not a pass).
 fn concurrent_submits_fill_exactly(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let bs = attempted(sol.task08(), TASK)?;
-    const ROUNDS: usize = 200;
+    /// Rounds whose submits overlapped, and the most rounds run to get them.
+    const MET: usize = 150;
+    const MOST: usize = 3_000;
+    const RACERS: i64 = 3;
     let cfg = PoolConfig {
         workers: 2,
         jobs_buffer: 3,
         results_buffer: 4,
     };
     let capacity = cfg.workers + cfg.jobs_buffer;
-    for round in 0..ROUNDS {
+    let mut met = 0;
+    for round in 0..MOST {
+        if met >= MET {
+            break;
+        }
         let ledger = ctx.counting_ledger("jobs");
         let gate = Gate::closed();
         let _open = gate.open_on_drop();
         let run = started(bs, cfg, &ledger, Probe::new(ledger.clone()).gated(&gate))?;
         ctx.stage(format!(
-            "round {round}: two threads racing for the last slot of a held pool"
+            "round {round}: {RACERS} threads racing for the last slot of a held pool"
         ));
         let mut accepted = 0;
         for job in 0..capacity as i64 - 1 {
@@ -1173,35 +1180,44 @@ fn concurrent_submits_fill_exactly(sol: &'static dyn Solution, ctx: &mut Ctx) ->
                 s.started >= (job + 1).min(cfg.workers as i64) as u64
             });
         }
-        let at = support::instant_ahead();
-        let racers: Vec<JoinHandle<bool>> = (0..2)
+        let line = support::LineUp::new(RACERS as usize);
+        let racers: Vec<JoinHandle<(bool, Instant, Instant)>> = (0..RACERS)
             .map(|t| {
-                let pool = run.pool.clone();
+                let (pool, line) = (run.pool.clone(), line.clone());
                 std::thread::Builder::new()
                     .name("poolcheck-submitter".into())
                     .spawn(move || {
                         let token = live();
-                        support::spin_until(at);
-                        pool.submit(&token, 1_000 + t).is_ok()
+                        line.go();
+                        let from = Instant::now(); // real time: whether the submits met
+                        let ok = pool.submit(&token, 1_000 + t).is_ok();
+                        (ok, from, Instant::now()) // real time: whether the submits met
                     })
                     .expect("the scenario can start a thread")
             })
             .collect();
-        accepted += racers
-            .into_iter()
-            .map(|h| h.join().unwrap_or(false) as usize)
-            .sum::<usize>();
+        let spans: Vec<_> = racers.into_iter().filter_map(|h| h.join().ok()).collect();
+        accepted += spans.iter().filter(|s| s.0).count();
+        met += support::overlapped(spans.iter().map(|s| (s.1, s.2))) as usize;
         accepted += fill(ctx, &run, 2_000, 2)?.len();
         gate.open();
         stopped(ctx, run)?;
         ensure(accepted == capacity, || {
             Failure::new(
                 Check::BufferSize,
-                format!("round {round}: {capacity} submits accepted in all ({} workers busy, jobs_buffer {}), the last slot taken by one of two submits made at once", cfg.workers, cfg.jobs_buffer),
+                format!("round {round}: {capacity} submits accepted in all ({} workers busy, jobs_buffer {}), the last slot taken by one of three submits made at once", cfg.workers, cfg.jobs_buffer),
                 format!("{accepted} accepted"),
             )
             .hint("the check for room and the taking of it must be one step: try_send on sync_channel(jobs_buffer) is; a length read under one lock and a push under another lets two submits take the last slot")
         })?;
     }
+    ensure(met >= MET, || {
+        Failure::new(
+            Check::BufferSize,
+            format!("{MET} rounds in which two submits ran at the same time"),
+            format!("{met} in {MOST} rounds: the machine kept the racing threads apart, so nothing was decided"),
+        )
+        .undecided()
+    })?;
     Ok(())
 }

@@ -858,14 +858,15 @@ fn the_drain_racing_the_deadline(sol: &'static dyn Solution, ctx: &mut Ctx) -> O
             )?;
             let deadline = Signal::new();
             let stop = stop_in_background(&run, &deadline);
-            let at = support::instant_ahead();
+            let line = support::LineUp::new(2);
             let racers: Vec<JoinHandle<()>> = [done.clone(), deadline.clone()]
                 .into_iter()
                 .map(|signal| {
+                    let line = line.clone();
                     std::thread::Builder::new()
                         .name("poolcheck-racer".into())
                         .spawn(move || {
-                            support::spin_until(at);
+                            line.go();
                             signal.fire();
                         })
                         .expect("the scenario can start a thread")
@@ -988,13 +989,13 @@ fn submits_racing_stop(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
             let run = started(ts, ctx, cfg)?;
             ctx.stage(format!("round {round}: submits racing stop"));
             let jobs: Vec<Job> = (1..=4).map(Job::quick).collect();
-            let at = support::instant_ahead();
+            let line = support::LineUp::new(2);
             let submitter = {
-                let (pool, jobs) = (run.pool.clone(), jobs.clone());
+                let (pool, jobs, line) = (run.pool.clone(), jobs.clone(), line.clone());
                 std::thread::Builder::new()
                     .name("poolcheck-submitter".into())
                     .spawn(move || {
-                        support::spin_until(at);
+                        line.go();
                         jobs.into_iter()
                             .map(|j| {
                                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -1011,7 +1012,7 @@ fn submits_racing_stop(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
                 std::thread::Builder::new()
                     .name("poolcheck-stop".into())
                     .spawn(move || {
-                        support::spin_until(at);
+                        line.go();
                         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             pool.stop(&Signal::new())
                         }));
