@@ -15,9 +15,10 @@ pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
+pub mod task18_leak_check;
 
 use harness::contracts::{
-    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, LeakCheck, MultiError,
     PerJobTimeout, Pipeline, ResultOrdering, RetryPool, ShutdownDeadline, Solution, Squarer,
     UrlFetcher, WordCounter,
 };
@@ -70,6 +71,9 @@ impl Solution for Reference {
     }
     fn task17(&self) -> Option<&dyn MultiError> {
         Some(&task17_multi_error::Answer)
+    }
+    fn task18(&self) -> Option<&dyn LeakCheck> {
+        Some(&task18_leak_check::Answer)
     }
 }
 

@@ -38,9 +38,10 @@ pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
+pub mod task18_leak_check;
 
 use harness::contracts::{
-    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, MultiError,
+    BoundedSubmit, CancellablePool, CsvParser, ErrgroupCounter, FileHasher, LeakCheck, MultiError,
     PerJobTimeout, Pipeline, ResultOrdering, RetryPool, ShutdownDeadline, Solution, Squarer,
     UrlFetcher, WordCounter,
 };
@@ -75,6 +76,7 @@ pub struct Mutated {
     pub task12: Option<&'static dyn RetryPool>,
     pub task14: Option<&'static dyn ShutdownDeadline>,
     pub task17: Option<&'static dyn MultiError>,
+    pub task18: Option<&'static dyn LeakCheck>,
 }
 
 impl Mutated {
@@ -94,6 +96,7 @@ impl Mutated {
         task12: None,
         task14: None,
         task17: None,
+        task18: None,
     };
 }
 
@@ -142,6 +145,9 @@ impl Solution for Mutated {
     }
     fn task17(&self) -> Option<&dyn MultiError> {
         self.task17
+    }
+    fn task18(&self) -> Option<&dyn LeakCheck> {
+        self.task18
     }
 }
 
@@ -198,6 +204,7 @@ pub fn all() -> Vec<Mutant> {
         task12_retry_pool::mutants(),
         task14_shutdown_deadline::mutants(),
         task17_multi_error::mutants(),
+        task18_leak_check::mutants(),
         blind::all(),
     ]
     .concat()

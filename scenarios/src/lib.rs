@@ -17,6 +17,7 @@ pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
+pub mod task18_leak_check;
 mod words;
 
 use harness::Scenario;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<Scenario> {
         task12_retry_pool::scenarios(),
         task14_shutdown_deadline::scenarios(),
         task17_multi_error::scenarios(),
+        task18_leak_check::scenarios(),
     ]
     .concat()
 }

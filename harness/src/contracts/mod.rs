@@ -19,6 +19,7 @@ pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
+pub mod task18_leak_check;
 
 use crate::scenario::Task;
 use std::fmt;
@@ -38,6 +39,7 @@ pub use task11_result_ordering::ResultOrdering;
 pub use task12_retry_pool::RetryPool;
 pub use task14_shutdown_deadline::ShutdownDeadline;
 pub use task17_multi_error::MultiError;
+pub use task18_leak_check::LeakCheck;
 
 /// A future an async solution returns: it runs on the harness's runtime (a current-thread
 /// runtime, on virtual time in simulated scenarios), so it need not be `Send`.
@@ -98,10 +100,13 @@ pub trait Solution: Sync {
     fn task17(&self) -> Option<&dyn MultiError> {
         None
     }
+    fn task18(&self) -> Option<&dyn LeakCheck> {
+        None
+    }
 }
 
 /// Every task this version of the suite knows, in course order.
-pub const TASKS: [Task; 14] = [
+pub const TASKS: [Task; 15] = [
     task01_squarer::TASK,
     task02_file_hasher::TASK,
     task03_url_fetcher::TASK,
@@ -116,6 +121,7 @@ pub const TASKS: [Task; 14] = [
     task12_retry_pool::TASK,
     task14_shutdown_deadline::TASK,
     task17_multi_error::TASK,
+    task18_leak_check::TASK,
 ];
 
 /// The sizes the checklist asks to justify: workers, and the capacity of the jobs and results

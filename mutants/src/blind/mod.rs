@@ -16,6 +16,7 @@ pub mod task11_result_ordering;
 pub mod task12_retry_pool;
 pub mod task14_shutdown_deadline;
 pub mod task17_multi_error;
+pub mod task18_leak_check;
 
 use crate::Mutant;
 use harness::Check;
@@ -60,6 +61,7 @@ pub fn all() -> Vec<Mutant> {
         task12_retry_pool::mutants(),
         task14_shutdown_deadline::mutants(),
         task17_multi_error::mutants(),
+        task18_leak_check::mutants(),
     ]
     .concat()
 }
@@ -81,6 +83,7 @@ pub fn dropped() -> Vec<&'static Dropped> {
         task12_retry_pool::DROPPED,
         task14_shutdown_deadline::DROPPED,
         task17_multi_error::DROPPED,
+        task18_leak_check::DROPPED,
     ]
     .into_iter()
     .flatten()
@@ -104,6 +107,7 @@ pub fn relabelled() -> Vec<&'static Relabelled> {
         task12_retry_pool::RELABELLED,
         task14_shutdown_deadline::RELABELLED,
         task17_multi_error::RELABELLED,
+        task18_leak_check::RELABELLED,
     ]
     .into_iter()
     .flatten()
@@ -127,6 +131,7 @@ pub fn uncertain() -> Vec<&'static Uncertain> {
         task12_retry_pool::UNCERTAIN,
         task14_shutdown_deadline::UNCERTAIN,
         task17_multi_error::UNCERTAIN,
+        task18_leak_check::UNCERTAIN,
     ]
     .into_iter()
     .flatten()
