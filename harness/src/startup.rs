@@ -180,6 +180,13 @@ pub const MAX_HOLD: Duration = Duration::from_millis(200);
 /// blocked on its workers (a join, a receive until the channel closes) never wakes at all.
 const BLOCKED: Duration = Duration::from_millis(10);
 
+/// One by one, the threads are held with no time limit of their own ([`HOLD_CAP`]): a loaded
+/// machine may take long over the sequence, and a thread let go by its clock would race the
+/// order. Instead, everything is let go once the caller has gone to sleep this many times in one
+/// stage without sitting blocked (it polls), or a stage has lasted [`STAGE_LIMIT`] (it spins).
+const POLLS: u64 = 20;
+const STAGE_LIMIT: Duration = Duration::from_secs(1);
+
 /// How the threads held by [`late_starters`] are let go once the caller sits blocked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Release {
@@ -194,7 +201,8 @@ pub enum Release {
 
 /// Runs `f` (the call under test) with every thread it starts held at its start until `f`
 /// returns, the calling thread has sat blocked for [`BLOCKED`] (waiting on its workers, which
-/// cannot move until released; then they go in the `release` order) or [`MAX_HOLD`] has passed;
+/// cannot move until released; then they go in the `release` order) or [`MAX_HOLD`] has passed
+/// (one by one: or the caller is seen polling or spinning, see [`POLLS`]);
 /// returns what `f` returned and whether any thread was held (a scenario relying on the hold is
 /// not deciding if none was).
 pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, bool) {
@@ -211,6 +219,9 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
             .ok()
     };
     *call_threads() = vec![caller];
+    if release != Release::AllAtOnce {
+        HOLD_MS.store(HOLD_CAP.as_millis() as u64, Ordering::SeqCst);
+    }
     ARMED.store(true, Ordering::SeqCst);
     let disarm = Disarm;
     let r = f();
@@ -231,18 +242,30 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
 fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first: u64) {
     let status = format!("/proc/self/task/{caller}/status");
     let mut last: Option<(u64, Instant)> = None;
+    // One by one: the caller's own sleeps, and when, since the last thread let go settled.
+    let mut stage: Option<(u64, Instant)> = None;
     LAST_GONE.store(0, Ordering::SeqCst);
     while !done.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) {
         if !settled() {
             last = None;
+            stage = None;
             std::thread::sleep(Duration::from_micros(500)); // real time: as below
             continue;
         }
-        let Some((asleep, switches)) = std::fs::read_to_string(&status).ok().map(|s| parse(&s))
+        let Some((asleep, switches, voluntary)) =
+            std::fs::read_to_string(&status).ok().map(|s| parse(&s))
         else {
             return;
         };
         let now = Instant::now(); // real time: how long the caller has been blocked
+        if release != Release::AllAtOnce {
+            let (slept, since) = *stage.get_or_insert((voluntary, now));
+            if voluntary.saturating_sub(slept) > POLLS || now - since > STAGE_LIMIT {
+                // A caller that polls, or spins, is never seen blocked: let everything go.
+                ARMED.store(false, Ordering::SeqCst);
+                return;
+            }
+        }
         last = match last {
             Some((seen, since)) if asleep && seen == switches => {
                 if now - since >= BLOCKED {
@@ -285,21 +308,22 @@ fn settled() -> bool {
     }
 }
 
-/// Whether a thread's `/proc` status says it is asleep, and its context switches so far.
-fn parse(status: &str) -> (bool, u64) {
+/// Whether a thread's `/proc` status says it is asleep, its context switches so far, and how
+/// many of them were its own (it went to sleep).
+fn parse(status: &str) -> (bool, u64, u64) {
     let mut asleep = false;
-    let mut switches = 0;
+    let (mut switches, mut voluntary) = (0, 0);
     for line in status.lines() {
         if let Some(state) = line.strip_prefix("State:") {
             asleep = state.trim_start().starts_with('S');
-        } else if let Some(n) = line
-            .strip_prefix("voluntary_ctxt_switches:")
-            .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
-        {
+        } else if let Some(n) = line.strip_prefix("voluntary_ctxt_switches:") {
+            voluntary = n.trim().parse::<u64>().unwrap_or(0);
+            switches += voluntary;
+        } else if let Some(n) = line.strip_prefix("nonvoluntary_ctxt_switches:") {
             switches += n.trim().parse::<u64>().unwrap_or(0);
         }
     }
-    (asleep, switches)
+    (asleep, switches, voluntary)
 }
 
 /// The longest a [`ThreadHold`] holds a thread, should the scenario never release it.
@@ -343,6 +367,7 @@ struct Disarm;
 impl Drop for Disarm {
     fn drop(&mut self) {
         ARMED.store(false, Ordering::SeqCst);
+        HOLD_MS.store(MAX_HOLD.as_millis() as u64, Ordering::SeqCst);
         call_threads().clear();
     }
 }
