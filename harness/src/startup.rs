@@ -57,6 +57,8 @@ fn holds_threads_of(tid: u64) -> bool {
 }
 /// Whether the trampoline has ever run: proof the interposition is in effect.
 static HELD: AtomicU64 = AtomicU64::new(0);
+/// Set while [`late_starters`] lets threads go one by one.
+static ONE_BY_ONE: AtomicBool = AtomicBool::new(false);
 /// Every thread created under the hold takes the next number: its place in the start order.
 static CREATED: AtomicU64 = AtomicU64::new(0);
 /// The numbers of the threads held now, and the one let go last one by one (`u64::MAX`: none).
@@ -210,19 +212,28 @@ pub(crate) fn late_starters<R>(release: Release, f: impl FnOnce() -> R) -> (R, b
     let first = CREATED.load(Ordering::SeqCst);
     let caller = crate::leak::current_tid();
     let done = std::sync::Arc::new(AtomicBool::new(false));
-    // Started before the hold is armed, so it is not held itself.
+    // Started before the hold is armed, so it is not held itself; it begins watching once the
+    // hold is armed (had it looked before, it would have seen no hold and left, and the threads
+    // would have waited out their clock).
+    let (armed, go) = std::sync::mpsc::channel::<()>();
     let watcher = {
         let done = done.clone();
         std::thread::Builder::new()
             .name("poolcheck-startup".into())
-            .spawn(move || release_when_blocked(caller, &done, release, first))
+            .spawn(move || {
+                if go.recv().is_ok() {
+                    release_when_blocked(caller, &done, release, first)
+                }
+            })
             .ok()
     };
     *call_threads() = vec![caller];
     if release != Release::AllAtOnce {
         HOLD_MS.store(HOLD_CAP.as_millis() as u64, Ordering::SeqCst);
+        ONE_BY_ONE.store(true, Ordering::SeqCst);
     }
     ARMED.store(true, Ordering::SeqCst);
+    let _ = armed.send(());
     let disarm = Disarm;
     let r = f();
     drop(disarm);
@@ -298,6 +309,14 @@ fn release_when_blocked(caller: u64, done: &AtomicBool, release: Release, first:
     }
 }
 
+/// Whether threads are being let go one by one and some are still held: the watchdog's idle
+/// clock stands still meanwhile (a held thread sleeps at its start, as a deadlocked one would,
+/// and a loaded machine may take longer over the sequence than the watchdog's deadlock window).
+/// Bounded: a caller that polls or spins gets everything at once ([`POLLS`], [`STAGE_LIMIT`]).
+pub(crate) fn letting_go_one_by_one() -> bool {
+    ONE_BY_ONE.load(Ordering::SeqCst) && ARMED.load(Ordering::SeqCst) && !order().0.is_empty()
+}
+
 /// Whether the thread let go last is blocked or gone (or none was); one still on its way out of
 /// its hold is not.
 fn settled() -> bool {
@@ -367,6 +386,7 @@ struct Disarm;
 impl Drop for Disarm {
     fn drop(&mut self) {
         ARMED.store(false, Ordering::SeqCst);
+        ONE_BY_ONE.store(false, Ordering::SeqCst);
         HOLD_MS.store(MAX_HOLD.as_millis() as u64, Ordering::SeqCst);
         call_threads().clear();
     }

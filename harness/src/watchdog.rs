@@ -137,7 +137,8 @@ pub(crate) fn guard(
 }
 
 /// How long since anything moved: a job event in any ledger, a new stage of the scenario or the
-/// end of one of its own bounded waits. Zero while the scenario is in such a wait.
+/// end of one of its own bounded waits. Zero while the scenario is in such a wait, or while held
+/// threads are let go one by one (see `startup::letting_go_one_by_one`).
 ///
 /// The ledgers keep no clock (an event is a few atomic additions): the watchdog notes, at each of
 /// its looks, whether their event count moved since the last one, in `moved` (count, when).
@@ -148,6 +149,10 @@ fn idle_for(watch: &Watch, moved: &mut (u64, Instant)) -> Duration {
         *moved = (events, Instant::now()); // real time: the watchdog's own clock
     }
     if watch.deliberate.active() {
+        return Duration::ZERO;
+    }
+    if crate::startup::letting_go_one_by_one() {
+        *moved = (events, Instant::now()); // real time: the watchdog's own clock
         return Duration::ZERO;
     }
     let mut idle = moved.1.elapsed(); // real time: the watchdog's own clock

@@ -300,12 +300,16 @@ fn results_end_once_after_the_last_worker(sol: &'static dyn Solution, ctx: &mut 
 fn a_panicking_job_is_reported(sol: &'static dyn Solution, ctx: &mut Ctx) -> Outcome {
     let sq = attempted(sol.task01(), TASK)?;
     let input = distinct(ctx, N);
-    // More panics than workers, spread over the input, so a pool that loses a worker per panic
-    // runs out of workers.
-    let mut doomed: Vec<i64> = input.clone();
-    ctx.rng.shuffle(&mut doomed);
-    doomed.truncate(CFG.workers + 2);
-    let doomed: std::collections::BTreeSet<i64> = doomed.into_iter().collect();
+    // More panics than workers: the first `workers` jobs in every run, so a pool that loses a
+    // worker per panic runs out of workers with every other job still to run, and two more
+    // spread over the rest.
+    let mut rest: Vec<i64> = input[CFG.workers..].to_vec();
+    ctx.rng.shuffle(&mut rest);
+    let doomed: std::collections::BTreeSet<i64> = input[..CFG.workers]
+        .iter()
+        .chain(&rest[..2])
+        .copied()
+        .collect();
     let ledger = ctx.ledger("squares");
     let d = doomed.clone();
     let probe = Probe::new(ledger.clone()).with_hook(move |n| {

@@ -526,9 +526,13 @@ fn failed_urls_logged_with_their_error(sol: &'static dyn Solution, ctx: &mut Ctx
     let f = attempted(sol.task03(), TASK)?;
     let cfg = FetchConfig::seed();
     let (mut world, mut urls, _) = scripted(ctx, 12, &[200, 404], 300);
+    // A 404 and a 500 in every run, whatever the draw: responses, never failures to log.
     world = world
         .refusing("down.test")
-        .route("a.test", "/silent", [Reply::never()]);
+        .route("a.test", "/silent", [Reply::never()])
+        .route("a.test", "/missing", [Reply::status(404, 10)])
+        .route("b.test", "/broken", [Reply::status(500, 10)]);
+    urls.extend(["http://a.test/missing", "http://b.test/broken"].map(String::from));
     // More failures than workers: a worker that stops on its first failure shows.
     let mut bad: Vec<String> = (0..cfg.pool.workers + 2)
         .map(|i| format!("http://down.test/{i}"))

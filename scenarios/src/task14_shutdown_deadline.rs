@@ -969,6 +969,36 @@ fn stretch_cancelled_mid_process_is_exact(sol: &'static dyn Solution, ctx: &mut 
             .hint("count a job when its run returns Err(Cancelled), in the worker, after the run; a queued job the workers leave behind was never in process")
         })?;
     }
+    // Two in flight, one of them uninterruptible: it completes after the deadline, so its
+    // worker was busy when the deadline fired but its job was never cancelled mid-process.
+    let run = started(ts, ctx, cfg)?;
+    ctx.stage("a cancellable job and an uninterruptible one in flight when the deadline fires");
+    let done = Signal::new();
+    let _let_go = FireOnDrop(done.clone());
+    let jobs = vec![Job::until(200, &done), Job::uninterruptible(201, &done)];
+    submit_all(ctx, &run, &jobs, Check::Stretch)?;
+    in_flight(&run, &jobs, 2)?;
+    let deadline = Signal::new();
+    let stop = stop_while_held(ctx, &run, &deadline)?;
+    deadline.fire();
+    run.ledger.wait_for(GET_GOING, |s| s.in_flight <= 1);
+    done.fire();
+    let _ = answer(
+        ctx,
+        stop,
+        GET_GOING,
+        Check::CtxHonored,
+        "once the uninterruptible job completed",
+    )?;
+    let metric = run.pool.cancelled_mid_process();
+    ensure(metric == Some(1), || {
+        Failure::new(
+            Check::Stretch,
+            "cancelled_mid_process counts the 1 job cancelled in flight, not the uninterruptible one that completed after the deadline",
+            format!("{metric:?}"),
+        )
+        .hint("count a job when its run returns Err(Cancelled), not the workers busy when the deadline fired")
+    })?;
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 //!
 //! The suite hands the checker pools whose ends it knows. The leaky ones (jobs never closed, a
 //! send blocked forever, a panic without recovery, tasks never awaited, a leak that keeps the
-//! thread count level) leave threads or tasks blocked until the checker has answered; then the
-//! suite lets them go. Some clean ones are still winding down when the checker first looks:
+//! thread count level, leaked threads named like an older one) leave threads or tasks blocked
+//! until the checker has answered; then the suite lets them go. Some clean ones are still winding down when the checker first looks:
 //! their last threads end only once it has read the threads after `f` returned, their last tasks
 //! once it has read the tasks, so a checker without a grace fails them in every run, not only on
 //! a slow machine, and a correct one passes them however loaded the machine is.

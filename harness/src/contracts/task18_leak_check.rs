@@ -117,9 +117,9 @@ impl fmt::Display for LeakReport {
 impl std::error::Error for LeakReport {}
 
 pub trait LeakCheck: Sync {
-    /// Runs `f` (on the calling thread is simplest), then checks that every thread and every task `f` started
-    /// has ended. A thread or task alive before `f` is not `f`'s, even if `f` ended it: compare
-    /// which threads are alive (their ids), not how many. A pool may still be winding down when
+    /// Runs `f` (on the calling thread is simplest), then checks that every thread and every
+    /// task `f` started has ended. A thread or task alive before `f` is not `f`'s, even if `f`
+    /// ended it: compare which threads are alive (their ids), not how many. A pool may still be winding down when
     /// `f` returns, and still at your first look: look again, for up to `grace` after `f`
     /// returned, before you call anything a leak; return as soon as nothing is left.
     ///
