@@ -60,12 +60,16 @@ for args in "--out $out/a-file/reports" "--bogus"; do
   else say "FAIL grade $args: exit $code, $(tail -1 "$out/bad.log")"; fail=1; fi
 done
 
-# Two grades at once from one checkout, each graded as itself.
+# Three grades at once from one checkout, each graded as itself, on one scenario: with all of
+# task 1, six scenario processes on two cores starved the perturbed scenario of CPU, and its run
+# was undecided (a failure that says the machine was too loaded), which is not what this case
+# checks.
 n=$((n+1))
 set +e
-$grade impls --only task01 --out "$out/twin-a" >"$out/twin-a.log" 2>&1 & a=$!
-$grade examples/minimal-solution --only task01 --out "$out/twin-b" >"$out/twin-b.log" 2>&1 & b=$!
-$grade $h --solution exit-zero --only task01 --out "$out/twin-c" >"$out/twin-c.log" 2>&1 & c=$!
+twin="--only $only"
+$grade impls $twin --out "$out/twin-a" >"$out/twin-a.log" 2>&1 & a=$!
+$grade examples/minimal-solution $twin --out "$out/twin-b" >"$out/twin-b.log" 2>&1 & b=$!
+$grade $h --solution exit-zero $twin --out "$out/twin-c" >"$out/twin-c.log" 2>&1 & c=$!
 wait $a; ca=$?; wait $b; cb=$?; wait $c; cc=$?
 set -e
 if [ "$ca$cb$cc" = 001 ] && grep -q '"status": "pass"' "$out/twin-a/results.json" \
